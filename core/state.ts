@@ -1,0 +1,96 @@
+// The State: both directions (files and live instances) load into it and write from it. A resource is keyed by
+// its kind and its name path (parent names first, e.g. ['petstore', 'getPets'] for an operation).
+import { type Kind, ancestry, kindSpec } from './kinds.ts';
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+/** A document that travels with a resource but is not one of its ARM properties. */
+export interface ApiSpecification {
+  /** file format as kept in Git */
+  format: 'openapi-yaml' | 'openapi-json' | 'swagger-json' | 'swagger-yaml' | 'graphql' | 'wsdl' | 'wadl';
+  content: string;
+}
+
+export interface Resource {
+  kind: Kind;
+  names: readonly string[];
+  /** the ARM `properties` object; references kept relative (`/apiVersionSets/x`) */
+  properties: JsonObject;
+  /** top-level members of an information file other than `properties` (kept so they survive read → write) */
+  extra?: JsonObject;
+  /** the API's specification (apis only) */
+  specification?: ApiSpecification;
+}
+
+export type ResourceKey = string;
+
+export function resourceKey(kind: Kind, names: readonly string[]): ResourceKey {
+  return JSON.stringify([kind, ...names]);
+}
+
+export function parseResourceKey(key: ResourceKey): { kind: Kind; names: string[] } {
+  const [kind, ...names] = JSON.parse(key) as [Kind, ...string[]];
+  return { kind, names };
+}
+
+/** Human-readable label: `API operation petstore/getPets`. */
+export function describe(kind: Kind, names: readonly string[]): string {
+  return `${kindSpec(kind).title} ${names.join('/')}`;
+}
+
+export class State {
+  readonly #resources = new Map<ResourceKey, Resource>();
+
+  static from(resources: Iterable<Resource>): State {
+    const state = new State();
+    for (const r of resources) state.put(r);
+    return state;
+  }
+
+  put(resource: Resource): void {
+    const expected = ancestry(resource.kind).length;
+    if (resource.names.length !== expected) {
+      throw new Error(`${resource.kind} needs ${expected} name(s), got [${resource.names.join(', ')}]`);
+    }
+    this.#resources.set(resourceKey(resource.kind, resource.names), resource);
+  }
+
+  get(kind: Kind, names: readonly string[]): Resource | undefined {
+    return this.#resources.get(resourceKey(kind, names));
+  }
+
+  has(kind: Kind, names: readonly string[]): boolean {
+    return this.#resources.has(resourceKey(kind, names));
+  }
+
+  delete(kind: Kind, names: readonly string[]): boolean {
+    return this.#resources.delete(resourceKey(kind, names));
+  }
+
+  get size(): number {
+    return this.#resources.size;
+  }
+
+  keys(): IterableIterator<ResourceKey> {
+    return this.#resources.keys();
+  }
+
+  /** Resources in a stable order: by kind (table order), then by name path. */
+  list(kind?: Kind): Resource[] {
+    const all = [...this.#resources.values()].filter((r) => kind === undefined || r.kind === kind);
+    return all.sort((a, b) => compareKeys(a, b));
+  }
+
+  /** Children of one parent, of one kind. */
+  children(kind: Kind, parentNames: readonly string[]): Resource[] {
+    return this.list(kind).filter((r) => parentNames.every((n, i) => r.names[i] === n));
+  }
+}
+
+function compareKeys(a: Resource, b: Resource): number {
+  if (a.kind !== b.kind) return a.kind < b.kind ? -1 : 1;
+  const an = a.names.join('\u0000');
+  const bn = b.names.join('\u0000');
+  return an < bn ? -1 : an > bn ? 1 : 0;
+}

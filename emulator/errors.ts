@@ -1,0 +1,45 @@
+// ARM error bodies as APIM sends them: `{"error":{"code","message","details":[{code,target,message}]}}`.
+
+export interface ErrorDetail {
+  code: string;
+  target: string;
+  message: string;
+}
+
+export class ArmError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: ErrorDetail[] | null;
+  readonly headers: Record<string, string>;
+
+  constructor(status: number, code: string, message: string, options: { details?: ErrorDetail[]; headers?: Record<string, string> } = {}) {
+    super(message);
+    this.name = 'ArmError';
+    this.status = status;
+    this.code = code;
+    this.details = options.details ?? null;
+    this.headers = options.headers ?? {};
+  }
+
+  body(): { error: { code: string; message: string; details: ErrorDetail[] | null } } {
+    return { error: { code: this.code, message: this.message, details: this.details } };
+  }
+}
+
+/** APIM's 400 for field problems: one umbrella message, the specifics in `details` (apiops #491, #837). */
+export function validationError(details: ErrorDetail[]): ArmError {
+  return new ArmError(400, 'ValidationError', 'One or more fields contain incorrect values:', { details });
+}
+
+export function fieldError(target: string, message: string): ArmError {
+  return validationError([{ code: 'ValidationError', target, message }]);
+}
+
+/** APIM's 404 names the entity kind: "Api not found." (apiops #643). */
+export function notFound(entity: string): ArmError {
+  return new ArmError(404, 'ResourceNotFound', `${entity} not found.`);
+}
+
+export function badRequest(message: string, code = 'BadRequest'): ArmError {
+  return new ArmError(400, code, message);
+}
