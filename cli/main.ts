@@ -2,10 +2,11 @@
 import { Command, CommanderError } from 'commander';
 import { UserError, EXIT } from '../core/errors.ts';
 import { registerEmulator } from './commands/emulator.ts';
+import { registerValidate } from './commands/validate.ts';
 
 export type Register = (program: Command, setExit: (code: number) => void) => void;
 
-const COMMANDS: Register[] = [registerEmulator];
+const COMMANDS: Register[] = [registerEmulator, registerValidate];
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = EXIT.ok;

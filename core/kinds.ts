@@ -87,8 +87,10 @@ export interface LroSpec {
 export interface PropertySpec {
   /** properties APIM requires when the resource is created (dotted paths inside `properties`) */
   required: readonly string[];
-  /** computed by APIM; never written, never diffed */
+  /** computed by APIM; ignored in requests, never written, never diffed */
   readOnly: readonly string[];
+  /** instructions in a request that APIM never answers with (an API's import `format`/`value`) */
+  writeOnly: readonly string[];
   /** filled in by APIM when absent; absent on one side and equal to this on the other is no change */
   serverDefaults: Readonly<Record<string, unknown>>;
   /** hold secrets: never written to files, never printed */
@@ -124,6 +126,7 @@ const POLICY_ID = /^policy$/;
 const NO_PROPS: PropertySpec = {
   required: [],
   readOnly: [],
+  writeOnly: [],
   serverDefaults: {},
   secret: [],
   references: [],
@@ -181,7 +184,7 @@ export const KINDS = {
     after: [],
     lro: NO_LRO,
     patch: false,
-    props: { ...NO_PROPS, readOnly: ['subject', 'thumbprint', 'expirationDate'], secret: ['data', 'password'] },
+    props: { ...NO_PROPS, readOnly: ['subject', 'thumbprint', 'expirationDate'], writeOnly: ['data', 'password'], secret: ['data', 'password'] },
     configKey: 'certificates',
     policy: false,
   },
@@ -294,7 +297,8 @@ export const KINDS = {
     props: {
       ...NO_PROPS,
       required: ['path'],
-      readOnly: ['isCurrent', 'isOnline', 'apiRevisionDescription', 'provisioningState', 'format', 'value', 'wsdlSelector', 'sourceApiId'],
+      readOnly: ['isCurrent', 'isOnline', 'provisioningState', 'apiVersionSet'],
+      writeOnly: ['format', 'value', 'wsdlSelector', 'sourceApiId', 'translateRequiredQueryParameters', 'apiType'],
       serverDefaults: {
         apiRevision: '1',
         type: 'http',
@@ -379,7 +383,7 @@ export const KINDS = {
     props: {
       ...NO_PROPS,
       required: ['displayName'],
-      serverDefaults: { state: 'notPublished', subscriptionRequired: true },
+      serverDefaults: { state: 'notPublished', subscriptionRequired: true, approvalRequired: false },
       uniqueDisplayName: true,
     },
     configKey: 'products',

@@ -32,7 +32,7 @@ export function namedValueTokens(text: string): string[] {
 // Recursion only happens through interpolation holes (`$"{...}"`); a cap keeps hostile input from blowing the stack.
 const MAX_EXPRESSION_NESTING = 64;
 
-/** Length of a double-quote token at `i`: the character itself, or `&quot;` as APIM writes it in format=xml. */
+/** The double-quote token at `i`: the character itself, or `&quot;` as APIM writes it in format=xml. */
 function quoteTokenAt(s: string, i: number): string | undefined {
   if (s[i] === '"') return '"';
   if (s.startsWith('&quot;', i)) return '&quot;';
@@ -196,8 +196,18 @@ class PolicySyntaxError extends Error {
   }
 }
 
-const NAME_START = /[A-Za-z_:\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD]/;
-const NAME_CHAR = /[-.0-9\u00B7\u0300-\u036F\u203F-\u2040]/;
+// XML 1.0 NameStartChar / NameChar, as code point ranges.
+const NAME_START_RANGES: [number, number][] = [
+  [0x3a, 0x3a], [0x41, 0x5a], [0x5f, 0x5f], [0x61, 0x7a], [0xc0, 0xd6], [0xd8, 0xf6], [0xf8, 0x2ff],
+  [0x370, 0x37d], [0x37f, 0x1fff], [0x200c, 0x200d], [0x2070, 0x218f], [0x2c00, 0x2fef], [0x3001, 0xd7ff],
+  [0xf900, 0xfdcf], [0xfdf0, 0xfffd],
+];
+const NAME_EXTRA_RANGES: [number, number][] = [[0x2d, 0x2e], [0x30, 0x39], [0xb7, 0xb7], [0x300, 0x36f], [0x203f, 0x2040]];
+
+function inRanges(code: number, ranges: [number, number][]): boolean {
+  return ranges.some(([from, to]) => code >= from && code <= to);
+}
+
 const WHITESPACE = /[ \t\r\n]/;
 const PREDEFINED_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 const ENTITY_REF = /&(?:([A-Za-z_][\w.-]*)|#([0-9]+)|#x([0-9A-Fa-f]+));/y;
@@ -256,6 +266,7 @@ class PolicyReader {
 
   read(): ParsedPolicy {
     const s = this.s;
+    this.rejectInvalidCharacters();
     if (s.charCodeAt(0) === 0xfeff) this.i = 1;
     const nodes: XmlNode[] = [];
     const stack: ElementNode[] = [];
@@ -329,6 +340,22 @@ class PolicyReader {
     return { nodes, root, expressions: this.expressions };
   }
 
+  /** Control characters cannot appear in XML at all, not even inside an expression or a comment. */
+  private rejectInvalidCharacters(): void {
+    const s = this.s;
+    for (let i = 0; i < s.length; i++) {
+      const code = s.codePointAt(i) as number;
+      if (code > 0xffff) {
+        i++;
+        continue;
+      }
+      if (!isXmlChar(code)) {
+        const hex = code.toString(16).toUpperCase().padStart(2, '0');
+        throw new PolicySyntaxError(i, `'\\u${hex.padStart(4, '0')}', hexadecimal value 0x${hex}, is an invalid character.`);
+      }
+    }
+  }
+
   private unexpected(expecting: string): PolicySyntaxError {
     const c = this.s[this.i];
     if (c === undefined) return new PolicySyntaxError(this.i, `Unexpected end of file. ${expecting}`);
@@ -345,7 +372,7 @@ class PolicyReader {
     const s = this.s;
     const start = this.i;
     const first = s[start];
-    if (first === undefined || !NAME_START.test(first)) {
+    if (first === undefined || !inRanges(first.charCodeAt(0), NAME_START_RANGES)) {
       throw new PolicySyntaxError(
         start,
         first === undefined ? 'Unexpected end of file while parsing Name has occurred.' : `Name cannot begin with the '${first}' character.`,
@@ -353,8 +380,8 @@ class PolicyReader {
     }
     this.i++;
     while (this.i < s.length) {
-      const c = s[this.i] as string;
-      if (!NAME_START.test(c) && !NAME_CHAR.test(c)) break;
+      const code = s.charCodeAt(this.i);
+      if (!inRanges(code, NAME_START_RANGES) && !inRanges(code, NAME_EXTRA_RANGES)) break;
       this.i++;
     }
     return s.slice(start, this.i);

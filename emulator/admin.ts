@@ -18,6 +18,7 @@ export interface AdminInput {
     setThrottling(settings: Partial<ThrottlingSettings>): void;
     counts(): Record<string, Record<string, number>>;
     resetCounts(): void;
+    reset(label: string): void;
   };
 }
 
@@ -70,6 +71,11 @@ export function handleAdmin(input: AdminInput): EngineResponse {
     if (!input.instances.has(id)) throw new ArmError(404, 'NotFound', `No instance '${id}'.`);
     input.api.setKnobs(id, parseKnobs(input.body));
     return { status: 200, body: input.instances.get(id)!.knobs };
+  }
+  if (head === 'instances' && id && sub === 'reset' && input.method === 'POST') {
+    if (!input.instances.has(id)) throw new ArmError(404, 'NotFound', `No instance '${id}'.`);
+    input.api.reset(id);
+    return { status: 204 };
   }
   if (head === 'throttling' && !id) {
     if (input.method === 'GET') return { status: 200, body: input.throttle.settings };

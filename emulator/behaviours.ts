@@ -2,7 +2,7 @@
 import { X509Certificate, createHash, randomBytes } from 'node:crypto';
 import type { Kind } from '../core/kinds.ts';
 import type { Json, JsonObject } from '../core/state.ts';
-import { checkPolicyXml, fromXmlFormat, namedValueTokens, policyReferences, toXmlFormat, canonicalPolicy } from '../core/policy.ts';
+import { checkPolicyXml, fromXmlFormat, namedValueTokens, policyReferences, toXmlFormat } from '../core/policy.ts';
 import type { Behaviour, PresentInput, WriteInput } from './behaviour.ts';
 import { type Instance, resourceArmId } from './context.ts';
 import { ArmError, badRequest, fieldError, notFound } from './errors.ts';
@@ -93,7 +93,8 @@ function policyPresent(fragment: boolean) {
     const format = (query.get('format') ?? 'xml').toLowerCase();
     const raw = String(properties.value ?? '');
     if (format === 'rawxml') return { ...properties, value: raw, format: 'rawxml' };
-    const pretty = toXmlFormat(canonicalPolicy(raw)).replace(/\r?\n/g, '\r\n');
+    // APIM re-serialises the document it answers as xml: entities escaped, CRLF line endings
+    const pretty = toXmlFormat(raw).replace(/\r?\n/g, '\r\n');
     const out: JsonObject = { ...properties, value: pretty };
     // APIM omits `format` on xml answers for policies (CreateApiPolicy, GetApiPolicy examples) but not fragments
     if (fragment) out.format = 'xml';
@@ -349,6 +350,8 @@ const api: Behaviour = {
       input.after.push(() => copyApiContent(input.instance, srcNames, target));
       delete p.sourceApiId;
     }
+    p.isOnline = true;
+    normaliseAuthenticationSettings(p);
     if (rev) {
       const root = input.instance.store.get('api', [rev[1]!]);
       if (!root) throw fieldError('apiId', `Api '${rev[1]}' not found: create the API before its revisions.`);
@@ -416,9 +419,19 @@ const api: Behaviour = {
       }
     }
   },
-  present(_input, properties) {
+  present({ instance: inst }, properties) {
     delete properties.format;
     delete properties.value;
+    // APIM answers with the version set's details beside its id
+    if (typeof properties.apiVersionSetId === 'string') {
+      const name = properties.apiVersionSetId.split('/').pop()!;
+      const vs = inst.store.get('versionSet', [name]);
+      if (vs) {
+        const details: JsonObject = { id: resourceArmId(inst.ids, 'versionSet', vs.names), name: String(vs.properties.displayName ?? name), versioningScheme: vs.properties.versioningScheme ?? 'Segment' };
+        for (const key of ['description', 'versionQueryName', 'versionHeaderName']) if (vs.properties[key] !== undefined) details[key] = vs.properties[key]!;
+        properties.apiVersionSet = details;
+      }
+    }
     return properties;
   },
   read({ instance: inst, names, query, options }) {
@@ -428,6 +441,14 @@ const api: Behaviour = {
     return exportApi(inst, resource, options, query);
   },
 };
+
+/** APIM answers a single `oAuth2`/`openid` setting also as the newer one-element array form. */
+function normaliseAuthenticationSettings(p: JsonObject): void {
+  const auth = p.authenticationSettings;
+  if (!isObject(auth)) return;
+  if (isObject(auth.oAuth2) && auth.oAuth2AuthenticationSettings === undefined) auth.oAuth2AuthenticationSettings = [clone(auth.oAuth2)];
+  if (isObject(auth.openid) && auth.openidAuthenticationSettings === undefined) auth.openidAuthenticationSettings = [clone(auth.openid)];
+}
 
 function instance(input: WriteInput): Instance {
   return input.instance;
@@ -616,6 +637,7 @@ const certificate: Behaviour = {
     const kv = p.keyVault;
     if (isObject(kv)) {
       if (typeof kv.secretIdentifier !== 'string') throw fieldError('keyVault.secretIdentifier', "'secretIdentifier' is required.");
+      kv.lastStatus = { code: 'Success', timeStampUtc: new Date().toISOString() };
       p.subject = 'CN=keyvault-certificate';
       p.thumbprint = createHash('sha1').update(kv.secretIdentifier).digest('hex').toUpperCase();
       p.expirationDate = '2030-01-01T00:00:00Z';

@@ -7,7 +7,7 @@ import { linkTarget, removeDanglingLinks } from './links.ts';
 import type { WriteInput } from './behaviour.ts';
 import { type Instance, resourceArmId, serviceArmId } from './context.ts';
 import { ArmError, badRequest, fieldError, notFound } from './errors.ts';
-import { clone, getPath, isObject, mergePatch, setPath } from './json.ts';
+import { clone, deletePath, getPath, isObject, mergePatch, setPath } from './json.ts';
 import type { Operations } from './lro.ts';
 import { parseFilter } from './odata.ts';
 import type { Route } from './router.ts';
@@ -192,18 +192,15 @@ export class Engine {
     }
   }
 
-  #checkIfMatch(req: EngineRequest, existing: StoredResource | undefined, required: boolean): void {
+  #checkIfMatch(req: EngineRequest, existing: StoredResource | undefined): void {
     const header = req.headers['if-match'];
     const value = Array.isArray(header) ? header[0] : header;
     if (value === undefined) {
       // APIM tolerates a missing If-Match on PATCH and DELETE (Azure/apiops never sends one)
-      void required;
       return;
     }
-    if (value.trim() === '*') {
-      if (!existing) throw new ArmError(412, 'PreconditionFailed', 'The entity does not exist; If-Match: * cannot be satisfied.');
-      return;
-    }
+    // `*` matches whatever is there; APIM also accepts it on a PUT that creates (the CreateApiPolicy example)
+    if (value.trim() === '*') return;
     if (!existing || !value.split(',').map((v) => v.trim()).includes(existing.etag)) {
       throw new ArmError(412, 'PreconditionFailed', 'The entity state has changed since it was read (ETag mismatch).');
     }
@@ -214,14 +211,16 @@ export class Engine {
     this.#requireParent(instance, kind, names.slice(0, -1));
     this.#checkApiBusy(instance, kind, names);
     const existing = instance.store.get(kind, names);
-    this.#checkIfMatch(req, existing, req.method === 'PATCH');
+    this.#checkIfMatch(req, existing);
     const body = req.body === undefined || req.body === null ? {} : req.body;
     if (!isObject(body)) throw badRequest('The request body must be a JSON object.', 'InvalidRequestContent');
     const given = body.properties ?? {};
     if (!isObject(given)) throw fieldError('properties', "'properties' must be a JSON object.");
     if (req.method === 'PATCH' && !existing) throw notFound(entityName(kind));
-    const properties = req.method === 'PATCH' && existing ? mergePatch(existing.properties, given) : clone(given);
-    for (const ro of spec.props.readOnly) if (getPath(given, ro) !== undefined && existing) setPath(properties, ro, getPath(existing.properties, ro) ?? null);
+    // APIM ignores read-only properties in a request (`isCurrent`, `createdDate` …)
+    const writable = clone(given);
+    for (const ro of spec.props.readOnly) deletePath(writable, ro);
+    const properties = req.method === 'PATCH' && existing ? mergePatch(existing.properties, writable) : writable;
     const input: WriteInput = {
       instance,
       kind,
@@ -246,7 +245,7 @@ export class Engine {
     } catch (error) {
       // APIM accepts a long-running write and reports what is wrong with it through the poll (apiops #837:
       // the 400 ValidationError arrived on the Location URL); other kinds answer at once.
-      if (!(error instanceof ArmError) || !lro || error.status !== 400 || error.code === 'InvalidRequestContent') throw error;
+      if (!(error instanceof ArmError) || !lro || error.status !== 400 || error.immediate) throw error;
       deferred = error;
     }
     const status = existing ? 200 : 201;
@@ -257,7 +256,9 @@ export class Engine {
         durationMs: instance.knobs.lroDurationMs,
         error: deferred,
       });
-      const contract = { id: resourceArmId(instance.ids, kind, names), type: spec.arm.type, name: names[names.length - 1]!, properties: { ...input.properties, provisioningState: 'InProgress' } };
+      const contract = this.present(instance, { kind, names, properties: input.properties, etag: '', internal: input.internal }, new URLSearchParams());
+      for (const key of spec.props.writeOnly) deletePath(contract.properties as JsonObject, key);
+      (contract.properties as JsonObject).provisioningState = 'InProgress';
       return { status, headers: this.#lroHeaders(instance, req, op), body: contract };
     }
     for (const [key, value] of Object.entries(spec.props.serverDefaults)) {
@@ -311,12 +312,12 @@ export class Engine {
       if (value === undefined || value === null) continue;
       const expected = Array.isArray(def) ? 'array' : typeof def;
       const actual = Array.isArray(value) ? 'array' : typeof value;
-      if (expected !== actual) throw fieldError(key, `'${key}' must be of type ${expected}, not ${actual}.`);
+      if (expected !== actual) throw fieldError(key, `'${key}' must be of type ${expected}, not ${actual}.`, { immediate: true });
     }
     for (const key of kindSpec(kind).props.required) {
       const value = getPath(properties, key);
       if (value !== undefined && value !== null && typeof value !== 'string' && !isObject(value) && !Array.isArray(value)) {
-        throw fieldError(key, `'${key}' must be a string.`);
+        throw fieldError(key, `'${key}' must be a string.`, { immediate: true });
       }
     }
   }
@@ -329,6 +330,7 @@ export class Engine {
     if (missing.length > 0) {
       throw new ArmError(400, 'ValidationError', 'One or more fields contain incorrect values:', {
         details: missing.map((key) => ({ code: 'ValidationError', target: key, message: `'${key}' is required.` })),
+        immediate: true,
       });
     }
   }
@@ -376,7 +378,7 @@ export class Engine {
   #delete(instance: Instance, req: EngineRequest, kind: Kind, names: string[]): EngineResponse {
     this.#checkApiBusy(instance, kind, names);
     const existing = instance.store.get(kind, names);
-    this.#checkIfMatch(req, existing, true);
+    this.#checkIfMatch(req, existing);
     if (!existing) {
       this.#requireParent(instance, kind, names.slice(0, -1));
       return { status: 204 };
@@ -429,7 +431,8 @@ export class Engine {
     const skip = parseIntParam(req.query, '$skip', 0) ?? 0;
     const size = top ?? this.#options.pageSize;
     const page = items.slice(skip, skip + size);
-    const body: JsonObject = { value: page, count: items.length };
+    // the last page carries an empty nextLink, as APIM's own answers do (the SDK takes "" as the end)
+    const body: JsonObject = { value: page, count: items.length, nextLink: '' };
     if (skip + size < items.length) {
       const next = new URLSearchParams(req.query);
       next.set('$top', String(size));

@@ -11,14 +11,17 @@ export class ArmError extends Error {
   readonly code: string;
   readonly details: ErrorDetail[] | null;
   readonly headers: Record<string, string>;
+  /** refused before the request is accepted, even for long-running kinds (malformed requests, missing fields) */
+  readonly immediate: boolean;
 
-  constructor(status: number, code: string, message: string, options: { details?: ErrorDetail[]; headers?: Record<string, string> } = {}) {
+  constructor(status: number, code: string, message: string, options: { details?: ErrorDetail[]; headers?: Record<string, string>; immediate?: boolean } = {}) {
     super(message);
     this.name = 'ArmError';
     this.status = status;
     this.code = code;
     this.details = options.details ?? null;
     this.headers = options.headers ?? {};
+    this.immediate = options.immediate ?? false;
   }
 
   body(): { error: { code: string; message: string; details: ErrorDetail[] | null } } {
@@ -27,12 +30,12 @@ export class ArmError extends Error {
 }
 
 /** APIM's 400 for field problems: one umbrella message, the specifics in `details` (apiops #491, #837). */
-export function validationError(details: ErrorDetail[]): ArmError {
-  return new ArmError(400, 'ValidationError', 'One or more fields contain incorrect values:', { details });
+export function validationError(details: ErrorDetail[], options: { immediate?: boolean } = {}): ArmError {
+  return new ArmError(400, 'ValidationError', 'One or more fields contain incorrect values:', { details, immediate: options.immediate });
 }
 
-export function fieldError(target: string, message: string): ArmError {
-  return validationError([{ code: 'ValidationError', target, message }]);
+export function fieldError(target: string, message: string, options: { immediate?: boolean } = {}): ArmError {
+  return validationError([{ code: 'ValidationError', target, message }], options);
 }
 
 /** APIM's 404 names the entity kind: "Api not found." (apiops #643). */

@@ -65,6 +65,8 @@ export interface RunningEmulator extends EmulatorInfo {
   instance(label: string): Instance;
   setKnobs(label: string, knobs: Partial<InstanceKnobs>): void;
   setThrottling(settings: Partial<ThrottlingSettings>): void;
+  /** empties an instance and gives it a new instance's contents again (none with `bare`) */
+  reset(label: string): void;
   /** request counts by instance label → `METHOD kind` → n */
   counts(): Record<string, Record<string, number>>;
   resetCounts(): void;
@@ -169,6 +171,12 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     },
     resetCounts() {
       for (const inst of instances.values()) inst.counts.clear();
+    },
+    reset(label: string) {
+      const inst = instanceByLabel(label);
+      inst.store.clear();
+      inst.busyApis.clear();
+      if (!options.bare) seedInstance(inst);
     },
   };
 

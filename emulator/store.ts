@@ -78,6 +78,10 @@ export class ServiceStore {
     return out;
   }
 
+  clear(): void {
+    this.#collections.clear();
+  }
+
   counts(): Record<string, number> {
     const out: Record<string, number> = {};
     for (const collection of this.#collections.values()) {

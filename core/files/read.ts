@@ -61,6 +61,8 @@ export interface ReadResult {
 export interface ReadOptions {
   /** how many files are read at once */
   concurrency?: number;
+  /** files larger than this are reported, not parsed (default MAX_FILE_BYTES) */
+  maxFileBytes?: number;
 }
 
 interface Job {
@@ -81,7 +83,7 @@ interface Partial_ {
   extra?: JsonObject;
   companion?: { role: FileRole; path: string; value: string; legacy: boolean };
   specification?: Resource['specification'];
-  own?: { path: string; shape: FileShape };
+  own?: { path: string; shape: FileShape; legacy: boolean };
 }
 
 export async function readArtifacts(root: string, options: ReadOptions = {}): Promise<ReadResult> {
@@ -89,7 +91,7 @@ export async function readArtifacts(root: string, options: ReadOptions = {}): Pr
   const jobs: Job[] = [];
   await walk({ root, findings, jobs }, null, [], '');
   await readAll(root, jobs, options.concurrency ?? 64, findings);
-  return assemble(root, jobs, findings);
+  return assemble(root, jobs, findings, options.maxFileBytes ?? MAX_FILE_BYTES);
 }
 
 interface WalkContext {
@@ -242,7 +244,7 @@ async function readAll(root: string, jobs: Job[], concurrency: number, findings:
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, jobs.length)) }, worker));
 }
 
-function assemble(root: string, jobs: Job[], findings: Finding[]): ReadResult {
+function assemble(root: string, jobs: Job[], findings: Finding[], maxFileBytes: number): ReadResult {
   const files = new Map<string, ArtifactFile>();
   const partials = new Map<ResourceKey, Partial_>();
   const unreadable = new Set<ResourceKey>();
@@ -264,8 +266,8 @@ function assemble(root: string, jobs: Job[], findings: Finding[]): ReadResult {
     if (!job.bytes) continue;
     const file: ArtifactFile = { path: job.path, shape: job.shape, kind: job.kind, keys: [], text: '', legacy: job.legacy, broken: false };
     files.set(job.path, file);
-    if (job.bytes.length > MAX_FILE_BYTES) {
-      findings.push(finding('file-too-large', { file: job.path }, `is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`));
+    if (job.bytes.length > maxFileBytes) {
+      findings.push(finding('file-too-large', { file: job.path }, `is larger than the ${maxFileBytes} bytes an artifact may have`));
       file.broken = true;
       markUnreadable(job, unreadable);
       continue;
@@ -390,14 +392,25 @@ function markUnreadable(job: Job, unreadable: Set<ResourceKey>): void {
   if (job.shape === 'information' || job.shape === 'policy') unreadable.add(resourceKey(job.kind, job.names));
 }
 
-/** Records the file as the resource's own file; a second file for the same resource is reported and skipped. */
+/**
+ * Records the file as the resource's own file. A second file for the same resource is reported and skipped —
+ * unless the first was a legacy file and this one is the v7 file, which then wins (mixed-generation repositories).
+ */
 function claim(p: Partial_, job: Job, findings: Finding[]): boolean {
-  if (p.own) {
-    findings.push(finding('duplicate-resource', { file: job.path }, `defines the ${kindSpec(job.kind).title} ${p.names.join('/')} again (first defined by ${p.own.path}); this file is ignored`));
-    return false;
+  const first = p.own;
+  if (!first) {
+    p.own = { path: job.path, shape: job.shape, legacy: job.legacy };
+    return true;
   }
-  p.own = { path: job.path, shape: job.shape };
-  return true;
+  const title = `${kindSpec(job.kind).title} ${p.names.join('/')}`;
+  if (first.legacy && !job.legacy) {
+    findings.push(finding('duplicate-resource', { file: first.path }, `defines the ${title} again (the APIOps v7 file ${job.path} takes precedence); this file is ignored`));
+    p.own = { path: job.path, shape: job.shape, legacy: job.legacy };
+    delete p.extra;
+    return true;
+  }
+  findings.push(finding('duplicate-resource', { file: job.path }, `defines the ${title} again (first defined by ${first.path}); this file is ignored`));
+  return false;
 }
 
 /** `{"properties": {…}, …}` → properties and the other top-level members; null when the shape is wrong. */

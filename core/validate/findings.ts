@@ -31,6 +31,7 @@ export const RULES = {
   'spec-syntax': { severity: 'error', summary: 'the API specification does not parse' },
   'spec-format': { severity: 'error', summary: 'the API specification is not the format its file name or API type says' },
   schema: { severity: 'error', summary: 'the file does not match its JSON Schema' },
+  'unknown-property': { severity: 'warning', summary: 'an information file sets a property APIM does not know (ignored by APIM; often a misspelling)' },
   'missing-link-target': { severity: 'error', summary: 'a product, tag or gateway link points at an API, product or group that does not exist' },
   'link-mismatch': { severity: 'error', summary: 'a link file names a different resource than its folder' },
   'missing-reference': { severity: 'error', summary: 'a reference (apiVersionSetId, loggerId, subscription scope, release apiId) does not resolve' },

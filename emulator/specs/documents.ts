@@ -54,9 +54,9 @@ export function parseYamlDocument(text: string): unknown {
   if (text.trim() === '') throw new SpecImportError('The document is empty.');
   const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: true });
   if (document.errors.length > 0) {
-    throw new SpecImportError(
-      document.errors.map((e) => locatedMessage(text, e.pos[0], e.pos[1], e.message)),
-    );
+    // The first error is the real one; the rest are the parser losing its footing after it.
+    const first = document.errors[0] as (typeof document.errors)[number];
+    throw new SpecImportError(locatedMessage(text, first.pos[0], first.pos[1], first.message));
   }
   const value: unknown = document.toJS({ maxAliasCount: 100 });
   assertShallow(value);

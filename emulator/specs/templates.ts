@@ -16,7 +16,17 @@ export interface PlacedParameters {
   headers: ParameterContract[];
 }
 
-export function splitTemplate(urlTemplate: string): { path: string; query: { name: string; variable: string }[] } {
+export interface QueryPart {
+  name: string;
+  /** The value as written: `{var}` for a template variable, anything else is a literal (`view=summary`). */
+  value: string;
+  /** The template variable, '' for a literal. */
+  variable: string;
+  /** The pair exactly as written. */
+  raw: string;
+}
+
+export function splitTemplate(urlTemplate: string): { path: string; query: QueryPart[] } {
   const q = urlTemplate.indexOf('?');
   if (q < 0) return { path: urlTemplate, query: [] };
   const query = urlTemplate
@@ -28,7 +38,7 @@ export function splitTemplate(urlTemplate: string): { path: string; query: { nam
       const name = eq < 0 ? pair : pair.slice(0, eq);
       const value = eq < 0 ? '' : pair.slice(eq + 1);
       const variable = /^\{([^{}]+)\}$/.exec(value)?.[1] ?? '';
-      return { name, variable };
+      return { name, value, variable, raw: pair };
     });
   return { path: urlTemplate.slice(0, q), query };
 }
@@ -77,13 +87,17 @@ export function placeParameters(options: {
   const queryDeclared = byLocation('query');
   const queryTemplate: string[] = [];
   for (const pair of writtenQuery) {
-    if (pair.variable === '') continue;
+    if (pair.variable === '') {
+      // A literal query part (x-ms-paths `/items?view=summary`) discriminates the operation; it stays as written.
+      queryTemplate.push(pair.raw);
+      continue;
+    }
     claim(pair.variable);
     const declared = queryDeclared.find((d) => d.contract.name === pair.name || d.contract.name === pair.variable)?.contract;
     templateParameters.push({ ...(declared ?? { name: pair.variable, type: 'string', values: [] }), name: pair.variable, required: true });
     queryTemplate.push(`${pair.name}={${pair.variable}}`);
   }
-  const inTemplate = new Set(writtenQuery.map((p) => p.name));
+  const inTemplate = new Set(writtenQuery.filter((p) => p.variable !== '').map((p) => p.name));
   const queryParameters: ParameterContract[] = [];
   for (const { contract } of queryDeclared) {
     if (inTemplate.has(contract.name)) continue;
@@ -102,6 +116,8 @@ export function placeParameters(options: {
 /** Template parameters split back into the path variables and the `?name={var}` query part of a URL template. */
 export function templateLocations(urlTemplate: string, templateParameters: ParameterContract[]): {
   path: string;
+  /** Literal query parts make the template inexpressible as a plain OpenAPI path. */
+  hasLiteralQuery: boolean;
   pathParameters: ParameterContract[];
   queryParameters: ParameterContract[];
 } {
@@ -110,6 +126,7 @@ export function templateLocations(urlTemplate: string, templateParameters: Param
     templateParameters.find((p) => p.name === name) ?? { name, type: 'string', required: true, values: [] };
   return {
     path,
+    hasLiteralQuery: query.some((q) => q.variable === ''),
     pathParameters: pathVariables(path).map(find),
     queryParameters: query.filter((q) => q.variable !== '').map((q) => ({ ...find(q.variable), name: q.name })),
   };

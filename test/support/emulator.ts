@@ -12,8 +12,8 @@ export interface RecordedEmulator {
 }
 
 // Routes the trimmed local specification does not carry (it has 19 of the 59 upstream files): the LRO poll
-// `tenant/operationResults` and the service resource itself.
-const OUTSIDE_SPEC = [/\/tenant\/operationResults\//i, /\/service\/[^/]+$/i];
+// `tenant/operationResults` and the service resource itself; `/_emulator/` is the emulator's own (knobs, export downloads).
+const OUTSIDE_SPEC = [/\/tenant\/operationResults\//i, /\/service\/[^/]+$/i, /^\/_emulator\//];
 
 export async function startRecordedEmulator(options: StartEmulatorOptions = {}): Promise<RecordedEmulator> {
   const exchanges: Exchange[] = [];

@@ -173,7 +173,12 @@ export const KIND_FIXTURES = {
   apiPolicy: {
     names: ['api1', 'policy'],
     create: (t) => t.client.apiPolicy.createOrUpdate(t.rg, t.svc, 'api1', 'policy', { value: POLICY_XML, format: 'rawxml' }),
-    get: async (t) => props(await t.client.apiPolicy.get(t.rg, t.svc, 'api1', 'policy', { format: 'rawxml' })),
+    // SDK 10 marks ApiPolicy_Get isXML and so reads no `properties.value` from APIM's JSON answer; list it instead
+    get: async (t) => {
+      const found = ((await t.client.apiPolicy.listByApi(t.rg, t.svc, 'api1')).value ?? []).find((p) => p.name === 'policy');
+      if (!found) throw Object.assign(new Error('not found'), { statusCode: 404 });
+      return props(found);
+    },
     list: async (t) => ((await t.client.apiPolicy.listByApi(t.rg, t.svc, 'api1')).value ?? []).map((p) => p.name ?? ''),
     delete: (t) => t.client.apiPolicy.delete(t.rg, t.svc, 'api1', 'policy', '*'),
   },

@@ -47,6 +47,11 @@ export class ConformanceValidator {
       return { errors: [`no operation in the spec matches ${method} ${exchange.path}${hint}`] };
     }
     const op = match.operation;
+    // HTTP forbids a body on HEAD answers (RFC 9110 §9.3.2): only the status can be checked
+    if (method === 'HEAD' && (exchange.body === undefined || exchange.body === '')) {
+      const declared = selectResponse(op, exchange.status) !== undefined;
+      return { operationId: op.operationId, errors: declared ? [] : [`${op.operationId} ${exchange.status}: status ${exchange.status} is not declared`] };
+    }
     return { operationId: op.operationId, errors: this.validateResponse(op, exchange.status, exchange.body) };
   }
 
