@@ -1,7 +1,6 @@
 // `apiops emulator`: serve the APIM management-plane emulator until SIGINT/SIGTERM, announcing one JSON line.
 import { InvalidArgumentError, Option } from 'commander';
 import type { Register } from '../main.ts';
-import { startEmulator } from '../../emulator/index.ts';
 
 function nonNegativeInt(name: string) {
   return (value: string): number => {
@@ -26,6 +25,8 @@ export const registerEmulator: Register = (program, setExit) => {
     .addOption(new Option('--subscription-id <guid>', 'subscription id to serve (default: a new GUID)'))
     .addOption(new Option('--resource-group <name>', 'resource group to serve').default('rg-apiops-emulator'))
     .action(async (opts: { port: number; instances: string; latencyMs: number; jitterMs: number; bare: boolean; throttle: boolean; importBusyMs: number; lroMs: number; subscriptionId?: string; resourceGroup: string }) => {
+      // loaded on use: `apiops --help` and the other commands do not pay for the emulator's modules
+      const { startEmulator } = await import('../../emulator/index.ts');
       const labels = opts.instances.split(',').map((s) => s.trim()).filter(Boolean);
       const emulator = await startEmulator({
         port: opts.port,
