@@ -1,0 +1,44 @@
+// One connection to one APIM instance: the unmodified SDK client (its pipeline brings authentication, TLS,
+// the SDK's retries) plus the APIM-aware retries of retry.ts.
+import { ApiManagementClient } from '@azure/arm-apimanagement';
+import type { TokenCredential } from '@azure/core-auth';
+import { type RetrySettings, DEFAULT_RETRY, apimRetryPolicy } from './retry.ts';
+
+export interface LiveTarget {
+  subscriptionId: string;
+  resourceGroup: string;
+  serviceName: string;
+  /** ARM endpoint; default https://management.azure.com (an emulator's, or a sovereign cloud's) */
+  endpoint?: string;
+  /** PEM of a CA to trust besides the system's (the emulator's self-signed certificate) */
+  caCert?: string;
+  credential: TokenCredential;
+}
+
+export interface Connection {
+  target: LiveTarget;
+  client: ApiManagementClient;
+  /** `https://management.azure.com` or the emulator's origin */
+  endpoint: string;
+  /** `/subscriptions/…/providers/Microsoft.ApiManagement/service/<name>` */
+  servicePath: string;
+  apiVersion: string;
+}
+
+export const API_VERSION = '2024-05-01';
+
+export function connect(target: LiveTarget, options: { retry?: RetrySettings } = {}): Connection {
+  const endpoint = (target.endpoint ?? 'https://management.azure.com').replace(/\/+$/, '');
+  const client = new ApiManagementClient(target.credential, target.subscriptionId, {
+    endpoint,
+    tlsOptions: target.caCert ? { ca: target.caCert } : undefined,
+  });
+  client.pipeline.addPolicy(apimRetryPolicy(options.retry ?? DEFAULT_RETRY), { phase: 'Retry' });
+  const servicePath = `/subscriptions/${target.subscriptionId}/resourceGroups/${target.resourceGroup}/providers/Microsoft.ApiManagement/service/${target.serviceName}`;
+  return { target, client, endpoint, servicePath, apiVersion: API_VERSION };
+}
+
+/** A credential for emulators: they take any bearer token. */
+export const EMULATOR_CREDENTIAL: TokenCredential = {
+  getToken: async () => ({ token: 'apiops-emulator', expiresOnTimestamp: Date.now() + 3600_000 }),
+};

@@ -1,0 +1,59 @@
+// Retries for what APIM's management plane answers transiently beyond what the SDK's own pipeline retries
+// (the SDK retries 429/503 only with Retry-After, and 5xx/408 three times):
+// - 429 without Retry-After (ARM throttling; the SDK gives up at once),
+// - 409 "Operation on the API is in progress" (PessimisticConcurrencyConflict while an import settles; apiops #141, #379, #497),
+// - 412 (a concurrent writer changed the entity; apiops retries it too),
+// - 422 ManagementApiRequestFailed (APIM could not reach its own management endpoint; apiops #497, #689),
+// - 5xx after the SDK's attempts.
+// Backoff is exponential with full jitter, and honours Retry-After when the service gives one.
+import type { PipelinePolicy, PipelineResponse } from '@azure/core-rest-pipeline';
+
+export interface RetrySettings {
+  maxRetries: number;
+  /** first backoff in ms; doubles each attempt */
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetrySettings = { maxRetries: 8, baseDelayMs: 500, maxDelayMs: 30_000 };
+
+function retryAfterMs(response: PipelineResponse): number | undefined {
+  const ms = response.headers.get('retry-after-ms') ?? response.headers.get('x-ms-retry-after-ms');
+  if (ms && Number.isFinite(Number(ms))) return Number(ms);
+  const after = response.headers.get('retry-after');
+  if (!after) return undefined;
+  const seconds = Number(after);
+  if (Number.isFinite(seconds)) return seconds * 1000;
+  const date = Date.parse(after);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** Whether APIM's answer is worth another try, judged by status and, for 409/422, by the error body. */
+export function isTransient(status: number, bodyText: string | undefined): boolean {
+  if (status === 429 || status === 412 || status === 408) return true;
+  if (status >= 500 && status !== 501 && status !== 505) return true;
+  if (status === 409) return /Operation on the API is in progress/i.test(bodyText ?? '');
+  if (status === 422) return /ManagementApiRequestFailed/i.test(bodyText ?? '');
+  return false;
+}
+
+export function backoffMs(attempt: number, settings: RetrySettings): number {
+  const cap = Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** attempt);
+  return Math.round(cap / 2 + Math.random() * (cap / 2));
+}
+
+export function apimRetryPolicy(settings: RetrySettings = DEFAULT_RETRY, sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms))): PipelinePolicy {
+  return {
+    name: 'apiopsApimRetryPolicy',
+    async sendRequest(request, next) {
+      let attempt = 0;
+      for (;;) {
+        const response = await next(request);
+        if (attempt >= settings.maxRetries || !isTransient(response.status, response.bodyAsText ?? undefined)) return response;
+        const wait = retryAfterMs(response) ?? backoffMs(attempt, settings);
+        attempt++;
+        await sleep(Math.min(wait, settings.maxDelayMs));
+      }
+    },
+  };
+}
