@@ -8,7 +8,7 @@ import { type Instance, resourceArmId } from './context.ts';
 import { ArmError, badRequest, fieldError, notFound } from './errors.ts';
 import { clone, isObject, strings } from './json.ts';
 import { type StoredResource, newEtag } from './store.ts';
-import { SpecImportError, exportSpec, importSpec, type ExportFormat, type ImportFormat, type OperationContract } from './specs/index.ts';
+import { SpecImportError, exportSpec, importSpec, type ExportFormat, type ImportFormat, type OperationContract } from '../core/specs/index.ts';
 import type { EngineOptions, EngineResponse } from './engine.ts';
 import { removeDanglingLinks } from './links.ts';
 

@@ -3,8 +3,8 @@ import { extname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { exportSpec, importSpec } from '../../emulator/specs/index.ts';
-import type { ExportFormat, ExportInput, ImportFormat, ImportedApi, OperationContract } from '../../emulator/specs/index.ts';
+import { exportSpec, importSpec } from '../../core/specs/index.ts';
+import type { ExportFormat, ExportInput, ImportFormat, ImportedApi, OperationContract } from '../../core/specs/index.ts';
 
 const shared = fileURLToPath(new URL('../../../shared/', import.meta.url));
 const samples = join(shared, 'apiops-samples');

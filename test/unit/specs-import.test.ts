@@ -3,8 +3,8 @@ import { extname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { SpecImportError, importSpec } from '../../emulator/specs/index.ts';
-import type { ImportFormat, ImportedApi, OperationContract } from '../../emulator/specs/index.ts';
+import { SpecImportError, importSpec } from '../../core/specs/index.ts';
+import type { ImportFormat, ImportedApi, OperationContract } from '../../core/specs/index.ts';
 
 const shared = fileURLToPath(new URL('../../../shared/', import.meta.url));
 const samples = join(shared, 'apiops-samples');

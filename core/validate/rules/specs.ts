@@ -1,8 +1,8 @@
-// API specifications: they must parse the way APIM's importer parses them (the emulator's importSpec mirrors it),
+// API specifications: they must parse the way APIM's importer parses them (core/specs mirrors it),
 // be the format their file name says (APIOps picks the importer by extension), fit the API's type, and define
 // every operation an `operations/<op>/policy.xml` folder names.
 import { parse as parseYaml } from 'yaml';
-import { type ImportFormat, type ImportedApi, SpecImportError, importSpec } from '../../../emulator/specs/index.ts';
+import { type ImportFormat, type ImportedApi, SpecImportError, importSpec } from '../../specs/index.ts';
 import { parseJson, isJsonObject } from '../../files/json.ts';
 import { type SpecFormat, sniffSpecificationFormat } from '../../files/layout.ts';
 import type { ArtifactFile } from '../../files/read.ts';
