@@ -2,11 +2,14 @@
 import { Command, CommanderError } from 'commander';
 import { UserError, EXIT } from '../core/errors.ts';
 import { registerEmulator } from './commands/emulator.ts';
+import { registerExtract } from './commands/extract.ts';
 import { registerValidate } from './commands/validate.ts';
+import { registerPublish } from './commands/publish.ts';
+import { registerDemo } from './commands/demo.ts';
 
 export type Register = (program: Command, setExit: (code: number) => void) => void;
 
-const COMMANDS: Register[] = [registerEmulator, registerValidate];
+const COMMANDS: Register[] = [registerDemo, registerEmulator, registerValidate, registerPublish, registerExtract];
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = EXIT.ok;

@@ -95,6 +95,11 @@ export interface PropertySpec {
   serverDefaults: Readonly<Record<string, unknown>>;
   /** hold secrets: never written to files, never printed */
   secret: readonly string[];
+  /**
+   * the `secret` properties are secret only when this boolean property is true or a Key Vault reference is set
+   * (a named value marked `secret: false` is plain configuration and is compared and shown like any other)
+   */
+  secretFlag?: string;
   references: readonly Reference[];
   /** APIM rejects two resources of this kind with the same `displayName` */
   uniqueDisplayName: boolean;
@@ -169,8 +174,11 @@ export const KINDS = {
     props: {
       ...NO_PROPS,
       required: ['displayName'],
+      // APIM reports how its last Key Vault fetch went
+      readOnly: ['keyVault.lastStatus'],
       serverDefaults: { secret: false, tags: [] },
       secret: ['value'],
+      secretFlag: 'secret',
       uniqueDisplayName: true,
     },
     configKey: 'namedValues',
@@ -184,7 +192,7 @@ export const KINDS = {
     after: [],
     lro: NO_LRO,
     patch: false,
-    props: { ...NO_PROPS, readOnly: ['subject', 'thumbprint', 'expirationDate'], writeOnly: ['data', 'password'], secret: ['data', 'password'] },
+    props: { ...NO_PROPS, readOnly: ['subject', 'thumbprint', 'expirationDate', 'keyVault.lastStatus'], writeOnly: ['data', 'password'], secret: ['data', 'password'] },
     configKey: 'certificates',
     policy: false,
   },

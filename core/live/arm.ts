@@ -82,6 +82,23 @@ export class Arm {
     return res.body as ArmContract;
   }
 
+  /** One resource with its ETag (for compare-and-swap writes), or undefined when APIM answers 404. */
+  async getWithEtag(kind: Kind, names: readonly string[]): Promise<{ contract: ArmContract; etag: string } | undefined> {
+    const url = this.url(armRelativePath(kind, names));
+    const res = await this.send('GET', url);
+    if (res.status === 404) return undefined;
+    if (res.status >= 400) throw liveErrorFrom({ status: res.status, body: res.body, method: 'GET', path: new URL(url).pathname });
+    return { contract: res.body as ArmContract, etag: res.headers.etag ?? '' };
+  }
+
+  /** A request to any path below the service (legacy association routes, actions). */
+  async request(method: string, path: string, options: { body?: unknown; query?: Record<string, string> } = {}): Promise<ArmResponse> {
+    const url = this.url(path, options.query);
+    const res = await this.#check(method, url, options.body);
+    await this.#awaitOperation(res, method, url);
+    return res;
+  }
+
   /** Every item of a collection, following nextLink page by page. */
   async *list(kind: Kind, parentNames: readonly string[], query: Record<string, string> = {}): AsyncGenerator<ArmContract> {
     const parent = kindSpec(kind).parent;

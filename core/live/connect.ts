@@ -32,6 +32,7 @@ export function connect(target: LiveTarget, options: { retry?: RetrySettings } =
   const client = new ApiManagementClient(target.credential, target.subscriptionId, {
     endpoint,
     tlsOptions: target.caCert ? { ca: target.caCert } : undefined,
+    retryOptions: options.retry?.sdkMaxRetries === undefined ? undefined : { maxRetries: options.retry.sdkMaxRetries },
   });
   client.pipeline.addPolicy(apimRetryPolicy(options.retry ?? DEFAULT_RETRY), { phase: 'Retry' });
   const servicePath = `/subscriptions/${target.subscriptionId}/resourceGroups/${target.resourceGroup}/providers/Microsoft.ApiManagement/service/${target.serviceName}`;

@@ -10,12 +10,16 @@ import type { PipelinePolicy, PipelineResponse } from '@azure/core-rest-pipeline
 
 export interface RetrySettings {
   maxRetries: number;
+  /** retries of 5xx on top of the SDK's own three (a region that is down should fail in seconds, not minutes) */
+  maxServerErrorRetries?: number;
+  /** the SDK's own retries (core-rest-pipeline default: 3) */
+  sdkMaxRetries?: number;
   /** first backoff in ms; doubles each attempt */
   baseDelayMs: number;
   maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY: RetrySettings = { maxRetries: 8, baseDelayMs: 500, maxDelayMs: 30_000 };
+export const DEFAULT_RETRY: RetrySettings = { maxRetries: 8, maxServerErrorRetries: 1, baseDelayMs: 500, maxDelayMs: 30_000 };
 
 function retryAfterMs(response: PipelineResponse): number | undefined {
   const ms = response.headers.get('retry-after-ms') ?? response.headers.get('x-ms-retry-after-ms');
@@ -50,6 +54,10 @@ export function apimRetryPolicy(settings: RetrySettings = DEFAULT_RETRY, sleep: 
       for (;;) {
         const response = await next(request);
         if (attempt >= settings.maxRetries || !isTransient(response.status, response.bodyAsText ?? undefined)) return response;
+        if (response.status >= 500 && attempt >= (settings.maxServerErrorRetries ?? settings.maxRetries)) return response;
+        // a 412 on a conditional write is a lost compare-and-swap, not a transient fault: the caller decides
+        const ifMatch = request.headers.get('if-match');
+        if (response.status === 412 && ifMatch !== undefined && ifMatch !== '*') return response;
         const wait = retryAfterMs(response) ?? backoffMs(attempt, settings);
         attempt++;
         await sleep(Math.min(wait, settings.maxDelayMs));

@@ -1,0 +1,76 @@
+// API specifications compared by what APIM makes of them: the operations. APIM rewrites an imported document
+// (re-serialises it, adds its own servers, renames inline schemas), so comparing text would always differ.
+import type { ApiSpecification, Resource } from '../state.ts';
+import { type ImportFormat, type OperationContract, importSpec } from '../specs/index.ts';
+import type { SpecChange } from '../plan/types.ts';
+
+const IMPORT_FORMAT: Record<ApiSpecification['format'], ImportFormat> = {
+  'openapi-yaml': 'openapi',
+  'swagger-yaml': 'openapi',
+  'openapi-json': 'openapi+json',
+  'swagger-json': 'swagger-json',
+  graphql: 'graphql',
+  wsdl: 'wsdl',
+  'wadl': 'wadl-xml',
+};
+
+/** The import format APIM is sent for a specification kept in Git. */
+export function importFormatOf(spec: ApiSpecification): ImportFormat {
+  return IMPORT_FORMAT[spec.format];
+}
+
+export interface OperationView {
+  name: string;
+  method: string;
+  urlTemplate: string;
+  displayName: string;
+  description: string;
+}
+
+function view(op: OperationContract): OperationView {
+  return {
+    name: op.name.toLowerCase(),
+    method: op.properties.method.toUpperCase(),
+    urlTemplate: op.properties.urlTemplate,
+    displayName: op.properties.displayName,
+    description: op.properties.description ?? '',
+  };
+}
+
+/** Operations of a specification, or null when it does not parse (validation reports that, not the diff). */
+export function specOperations(spec: ApiSpecification): OperationView[] | null {
+  try {
+    return importSpec(importFormatOf(spec), spec.content).operations.map(view);
+  } catch {
+    return null;
+  }
+}
+
+/** Operations as the live State holds them (apiOperation resources of one API). */
+export function liveOperations(operations: readonly Resource[]): OperationView[] {
+  return operations.map((r) => ({
+    name: r.names[r.names.length - 1]!.toLowerCase(),
+    method: String(r.properties.method ?? '').toUpperCase(),
+    urlTemplate: String(r.properties.urlTemplate ?? ''),
+    displayName: String(r.properties.displayName ?? ''),
+    description: String(r.properties.description ?? ''),
+  }));
+}
+
+const label = (o: OperationView) => `${o.name} (${o.method} ${o.urlTemplate})`;
+
+/** Operations added, removed and changed; null when nothing differs. */
+export function compareOperations(desired: OperationView[], live: OperationView[]): SpecChange | null {
+  const liveByName = new Map(live.map((o) => [o.name, o]));
+  const desiredNames = new Set(desired.map((o) => o.name));
+  const change: SpecChange = { added: [], removed: [], changed: [] };
+  for (const d of desired) {
+    const l = liveByName.get(d.name);
+    if (!l) change.added.push(label(d));
+    else if (l.method !== d.method || l.urlTemplate !== d.urlTemplate || l.displayName !== d.displayName || l.description !== d.description) {
+      change.changed.push(label(d));
+    }
+  }
+  for (const l of live) if (!desiredNames.has(l.name)) change.removed.push(label(l));
+  return change.added.length + change.removed.length + change.changed.length === 0 ? null : change;
+}

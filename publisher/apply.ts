@@ -1,0 +1,191 @@
+// Applies one target's plan: dependency level by level (creates and updates up, deletes down), in parallel
+// within a level with bounded concurrency, writes to one API one at a time (APIM answers 409 "Operation on the
+// API is in progress" otherwise). A level with a failure is the last one attempted: what depends on it is
+// reported as not attempted, and the target's record stays where it was, so the next run does it again.
+import { type Kind, ancestry, armRelativePath, kindSpec } from '../core/kinds.ts';
+import type { Arm } from '../core/live/arm.ts';
+import { LiveError } from '../core/live/errors.ts';
+import type { PlanItem, TargetPlan } from '../core/plan/types.ts';
+import type { JsonObject, Resource, State } from '../core/state.ts';
+import { importFormatOf } from '../core/diff/spec.ts';
+import { linkTargetNames } from '../core/files/layout.ts';
+
+export interface ApplyResult {
+  applied: PlanItem[];
+  failed: Array<{ item: PlanItem; error: string }>;
+  notAttempted: PlanItem[];
+}
+
+export interface ApplyOptions {
+  /** writes in flight at once for this target */
+  concurrency?: number;
+  onItem?: (event: { item: PlanItem; outcome: 'applied' | 'failed'; error?: string }) => void;
+}
+
+interface WriteContext {
+  arm: Arm;
+  item: PlanItem;
+  /** the desired resource (absent for deletes) */
+  want: Resource | undefined;
+  desired: State;
+  /** the item creates the resource */
+  creating: boolean;
+}
+
+/** The body APIM takes: the resource's properties without what APIM computes itself. */
+function writableProperties(resource: Resource): JsonObject {
+  const props = structuredClone(resource.properties);
+  for (const key of kindSpec(resource.kind).props.readOnly) delete props[key];
+  return props;
+}
+
+/** A link's older route addresses it by its target's name (`/products/p/apis/a`): no link id to know. */
+function legacyPath(kind: Kind, names: readonly string[]): string | null {
+  const spec = kindSpec(kind);
+  const route = spec.link?.legacyRoute;
+  const target = linkTargetNames(kind, names);
+  if (!spec.link || !route || !target || spec.parent === null) return null;
+  const ownerNames = names.slice(0, ancestry(spec.parent).length);
+  if (route.parent === spec.parent) return `${armRelativePath(spec.parent, ownerNames)}/${route.segment}/${target.join('/')}`;
+  return `${armRelativePath(spec.link.target, target)}/${route.segment}/${ownerNames.join('/')}`;
+}
+
+interface WriteHook {
+  put?(ctx: WriteContext): Promise<void>;
+  /** query parameters APIM needs to delete with everything attached */
+  deleteQuery?: Record<string, string>;
+  /** after a create: undo what APIM created by itself that Git does not hold */
+  afterCreate?(ctx: WriteContext): Promise<void>;
+}
+
+const GRAPHQL_CONTENT_TYPE = 'application/vnd.ms-azure-apim.graphql.schema';
+
+const putLink = async ({ arm, item }: WriteContext) => {
+  const path = legacyPath(item.kind, item.names);
+  if (!path) throw new Error(`${item.kind} ${item.names.join('/')}: no route to link it`);
+  await arm.request('PUT', path);
+};
+
+const WRITE_HOOKS: Partial<Record<Kind, WriteHook>> = {
+  api: {
+    async put({ arm, item, want, creating }) {
+      const props = writableProperties(want!);
+      const rev = /^(.*);rev=\d+$/.exec(item.names[0]!);
+      // a revision is created from its API (APIM refuses to change path or version on a non-current revision)
+      if (rev && creating) props.sourceApiId = `/apis/${rev[1]}`;
+      const spec = want!.specification;
+      const importSpec = spec && spec.format !== 'graphql' && (creating || item.spec !== undefined);
+      if (importSpec) {
+        props.format = importFormatOf(spec);
+        props.value = spec.content;
+      }
+      if (spec?.format === 'graphql' && props.type === undefined) props.type = 'graphql';
+      await arm.put('api', item.names, { properties: props });
+      // GraphQL: the schema is its own resource (apiops: PUT apis/<a>/schemas/graphql)
+      if (spec?.format === 'graphql' && (creating || item.spec !== undefined)) {
+        await arm.put('apiSchema', [item.names[0]!, 'graphql'], { properties: { contentType: GRAPHQL_CONTENT_TYPE, document: { value: spec.content } } });
+      }
+    },
+    deleteQuery: { deleteRevisions: 'true' },
+  },
+  product: {
+    deleteQuery: { deleteSubscriptions: 'true' },
+    // APIM gives a new product the Administrators group and an administrator subscription (apiops #655)
+    async afterCreate({ arm, item, desired }) {
+      const product = item.names[0]!;
+      for (const link of await arm.listAll('productGroupLink', [product])) {
+        const groupName = String(link.properties.groupId ?? '').split('/').pop() ?? '';
+        if (!desired.has('productGroupLink', [product, groupName])) await arm.delete('productGroupLink', [product, link.name]);
+      }
+      for (const sub of await arm.listAll('subscription', [], { $filter: `endswith(properties/scope, '/products/${product}')` })) {
+        if (!desired.has('subscription', [sub.name])) await arm.delete('subscription', [sub.name]);
+      }
+    },
+  },
+  productApiLink: { put: putLink },
+  productGroupLink: { put: putLink },
+  tagApiLink: { put: putLink },
+  tagProductLink: { put: putLink },
+  tagOperationLink: { put: putLink },
+  gatewayApi: {
+    async put({ arm, item }) {
+      await arm.put('gatewayApi', item.names, { properties: { provisioningState: 'created' } });
+    },
+  },
+};
+
+async function applyItem(ctx: WriteContext): Promise<void> {
+  const { arm, item } = ctx;
+  const hook = WRITE_HOOKS[item.kind];
+  if (item.action === 'delete') {
+    const path = legacyPath(item.kind, item.names);
+    if (path) {
+      await arm.request('DELETE', path).catch((error: unknown) => {
+        if (!(error instanceof LiveError && error.status === 404)) throw error;
+      });
+      return;
+    }
+    await arm.delete(item.kind, item.names, { query: hook?.deleteQuery });
+    return;
+  }
+  if (hook?.put) await hook.put(ctx);
+  else await arm.put(item.kind, item.names, { properties: writableProperties(ctx.want!) });
+  if (ctx.creating && hook?.afterCreate) await hook.afterCreate(ctx);
+}
+
+/** The lane of an item: writes to one API (and everything below it) go one after another. */
+function laneOf(item: PlanItem): string {
+  return ancestry(item.kind)[0] === 'api' ? `api:${item.names[0]!.replace(/;rev=\d+$/, '').toLowerCase()}` : `item:${item.key}`;
+}
+
+async function runBatch(items: PlanItem[], concurrency: number, work: (item: PlanItem) => Promise<void>): Promise<void> {
+  const lanes = new Map<string, PlanItem[]>();
+  for (const item of items) {
+    const lane = laneOf(item);
+    lanes.set(lane, [...(lanes.get(lane) ?? []), item]);
+  }
+  const queue = [...lanes.values()];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+      while (next < queue.length) {
+        const lane = queue[next++]!;
+        for (const item of lane) await work(item);
+      }
+    }),
+  );
+}
+
+export async function applyPlan(arm: Arm, plan: TargetPlan, desired: State, options: ApplyOptions = {}): Promise<ApplyResult> {
+  const result: ApplyResult = { applied: [], failed: [], notAttempted: [] };
+  const items = plan.items.filter((i) => !i.cascade);
+  // consecutive items of one phase (upsert or delete) and level form a batch that may run in parallel
+  const batches: PlanItem[][] = [];
+  for (const item of items) {
+    const last = batches[batches.length - 1];
+    const same = last && last[0]!.level === item.level && (last[0]!.action === 'delete') === (item.action === 'delete');
+    if (same) last.push(item);
+    else batches.push([item]);
+  }
+  for (let b = 0; b < batches.length; b++) {
+    const batch = batches[b]!;
+    await runBatch(batch, options.concurrency ?? 8, async (item) => {
+      const want = item.action === 'delete' ? undefined : desired.get(item.kind, item.names);
+      try {
+        await applyItem({ arm, item, want, desired, creating: item.action === 'create' });
+        result.applied.push(item);
+        options.onItem?.({ item, outcome: 'applied' });
+      } catch (error) {
+        const message = error instanceof LiveError ? error.describe() : error instanceof Error ? error.message : String(error);
+        result.failed.push({ item, error: message });
+        options.onItem?.({ item, outcome: 'failed', error: message });
+      }
+    });
+    if (result.failed.length > 0) {
+      for (const rest of batches.slice(b + 1)) result.notAttempted.push(...rest);
+      break;
+    }
+  }
+  return result;
+}
+

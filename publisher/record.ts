@@ -1,0 +1,99 @@
+// Each target records, inside the instance itself, the commit it fully holds: a named value (`apiops-state`)
+// whose value is JSON. Writes are compare-and-swap on its ETag, so two runs never interleave: a run takes the
+// lock, checks that it would not move the target backwards, applies, then records its commit and releases the
+// lock in one write. A run that died leaves a lock that expires.
+import { RECORD_NAMED_VALUE } from '../core/system.ts';
+import type { Arm } from '../core/live/arm.ts';
+import { LiveError } from '../core/live/errors.ts';
+
+export interface TargetRecord {
+  /** the commit the target fully holds; null: none yet */
+  commit: string | null;
+  /** when it was recorded */
+  at?: string;
+  lock?: { owner: string; commit: string; expires: string } | null;
+}
+
+export interface RecordState {
+  record: TargetRecord;
+  /** ETag of the named value; '' when it does not exist yet */
+  etag: string;
+}
+
+function parse(value: unknown): TargetRecord {
+  if (typeof value !== 'string') return { commit: null };
+  try {
+    const parsed = JSON.parse(value) as Partial<TargetRecord>;
+    return { commit: typeof parsed.commit === 'string' ? parsed.commit : null, at: parsed.at, lock: parsed.lock ?? null };
+  } catch {
+    return { commit: null };
+  }
+}
+
+export async function readRecord(arm: Arm): Promise<RecordState> {
+  const got = await arm.getWithEtag('namedValue', [RECORD_NAMED_VALUE]);
+  if (!got) return { record: { commit: null }, etag: '' };
+  return { record: parse(got.contract.properties.value), etag: got.etag };
+}
+
+async function write(arm: Arm, record: TargetRecord, etag: string): Promise<boolean> {
+  try {
+    await arm.put(
+      'namedValue',
+      [RECORD_NAMED_VALUE],
+      { properties: { displayName: RECORD_NAMED_VALUE, value: JSON.stringify(record), secret: false, tags: ['apiops'] } },
+      etag ? { ifMatch: etag } : {},
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof LiveError && error.status === 412) return false;
+    throw error;
+  }
+}
+
+export class TargetBusyError extends Error {
+  constructor(readonly holder: { owner: string; commit: string; expires: string }) {
+    super(`another publish (${holder.owner}, commit ${holder.commit.slice(0, 12)}) holds the target until ${holder.expires}`);
+    this.name = 'TargetBusyError';
+  }
+}
+
+export interface LockOptions {
+  owner: string;
+  commit: string;
+  /** how long the lock holds if this run dies */
+  ttlMs?: number;
+  /** how long to wait for another run's lock */
+  waitMs?: number;
+  pollMs?: number;
+}
+
+/** Takes the target's lock; returns the record as it was when the lock was taken and the ETag to release with. */
+export async function acquireLock(arm: Arm, options: LockOptions): Promise<RecordState> {
+  const deadline = Date.now() + (options.waitMs ?? 10 * 60_000);
+  for (;;) {
+    const current = await readRecord(arm);
+    const lock = current.record.lock;
+    if (lock && lock.owner !== options.owner && Date.parse(lock.expires) > Date.now()) {
+      if (Date.now() > deadline) throw new TargetBusyError(lock);
+      await new Promise((r) => setTimeout(r, options.pollMs ?? 1000));
+      continue;
+    }
+    const mine = { owner: options.owner, commit: options.commit, expires: new Date(Date.now() + (options.ttlMs ?? 30 * 60_000)).toISOString() };
+    if (!(await write(arm, { ...current.record, lock: mine }, current.etag))) continue;
+    // creating the record cannot be conditional; read back to learn who won a race to create it
+    const after = await readRecord(arm);
+    if (after.record.lock?.owner === options.owner) return { record: current.record, etag: after.etag };
+  }
+}
+
+/** Records the commit the target now fully holds and releases the lock, in one compare-and-swap write. */
+export async function commitAndRelease(arm: Arm, input: { commit: string | null; etag: string }): Promise<void> {
+  const record: TargetRecord = { commit: input.commit, at: new Date().toISOString(), lock: null };
+  if (!(await write(arm, record, input.etag))) throw new Error('the target record changed while this run held the lock');
+}
+
+/** Releases the lock without recording a commit (the run failed or had nothing to do). */
+export async function release(arm: Arm, input: { record: TargetRecord; etag: string }): Promise<void> {
+  await write(arm, { ...input.record, lock: null }, input.etag).catch(() => undefined);
+}

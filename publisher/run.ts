@@ -1,0 +1,197 @@
+// `publish` and `diff` for every target at once: validate first (any error: nothing is written anywhere), then
+// each target in parallel — a failing target never stops the others.
+import { randomUUID } from 'node:crypto';
+import { access, readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { simpleGit } from 'simple-git';
+import type { TokenCredential } from '@azure/core-auth';
+import { type ApiopsConfig, type Target, readApiopsConfig } from '../core/config/apiops.ts';
+import { type ExtractorFilter, NO_FILTER, readExtractorFilter } from '../core/config/filter.ts';
+import { parseOverrides } from '../core/config/overrides.ts';
+import { UserError } from '../core/errors.ts';
+import { readArtifacts } from '../core/files/read.ts';
+import { EMULATOR_CREDENTIAL, type LiveTarget } from '../core/live/connect.ts';
+import type { RetrySettings } from '../core/live/retry.ts';
+import type { Plan, PlanItem } from '../core/plan/types.ts';
+import { type ResourceKey, resourceKey } from '../core/state.ts';
+import { EXTRACTOR_FILTER_FILE, type ValidationReport, validateArtifacts } from '../core/validate/validate.ts';
+import { desiredFor } from './desired.ts';
+import { resourceOfPath } from './paths.ts';
+import { changedFiles, commitExists, isAncestor, materialize, repoRelative, repositoryRoot, resolveCommit } from './source.ts';
+import { type TargetOutcome, runTarget } from './target.ts';
+
+export interface RunSettings {
+  /** apiops.yaml */
+  configFile: string;
+  /** target names (default: every target) */
+  targets?: string[];
+  /** the commit to publish or compare; default: HEAD for publish, the working tree for diff */
+  commit?: string;
+  /** write (publish) or only plan (diff) */
+  apply: boolean;
+  full: boolean;
+  /** undefined: apiops.yaml's `prune` */
+  prune?: boolean;
+  allowMassDelete: boolean;
+  maxDeletePercent?: number;
+  env: Readonly<Record<string, string | undefined>>;
+  concurrency?: number;
+  pollIntervalMs?: number;
+  /** who takes the targets' locks (CI run id, user@host) */
+  owner?: string;
+  /** credential for a target that is not an emulator (default: DefaultAzureCredential) */
+  credential?: (target: Target) => Promise<TokenCredential>;
+  /** progress lines (stderr) */
+  log?: (line: string) => void;
+  /** APIM-aware retries (tests shorten them) */
+  retry?: RetrySettings;
+}
+
+export interface RunResult {
+  validation: ValidationReport;
+  plan: Plan;
+  outcomes: TargetOutcome[];
+  /** every value substituted for a token: mask them in every output */
+  secrets: string[];
+  commit: string | null;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function defaultCredential(): Promise<TokenCredential> {
+  // loaded on use: emulator runs and `--help` do not pay for @azure/identity
+  const { DefaultAzureCredential } = await import('@azure/identity');
+  return new DefaultAzureCredential();
+}
+
+export async function liveTargetOf(target: Target, settings: RunSettings): Promise<LiveTarget> {
+  const credential = target.emulator ? EMULATOR_CREDENTIAL : await (settings.credential ?? defaultCredential)(target);
+  const caCert = target.caCert ? await readFile(target.caCert, 'utf8') : undefined;
+  return { subscriptionId: target.subscriptionId, resourceGroup: target.resourceGroup, serviceName: target.serviceName, endpoint: target.endpoint, caCert, credential };
+}
+
+function selectTargets(config: ApiopsConfig, names: string[] | undefined): Target[] {
+  if (!names || names.length === 0) return config.targets;
+  return names.map((n) => {
+    const t = config.targets.find((x) => x.name.toLowerCase() === n.toLowerCase());
+    if (!t) throw new UserError(`no target '${n}' in ${config.file} (targets: ${config.targets.map((x) => x.name).join(', ')})`);
+    return t;
+  });
+}
+
+/** Resources an override file names, as keys (both versions count when the file changed). */
+function overrideKeys(text: string, file: string): ResourceKey[] {
+  const parsed = parseOverrides(text, file);
+  return (parsed.value?.entries ?? []).map((e) => resourceKey(e.kind, e.names));
+}
+
+export async function run(settings: RunSettings): Promise<RunResult> {
+  const log = settings.log ?? (() => undefined);
+  const configFile = resolve(settings.configFile);
+  const config = await readApiopsConfig(configFile);
+  const targets = selectTargets(config, settings.targets);
+  const repo = await repositoryRoot(dirname(configFile));
+  let commit: string | null = null;
+  if (settings.commit) {
+    if (!repo) throw new UserError(`--commit needs a git repository; ${dirname(configFile)} is not in one`);
+    commit = await resolveCommit(repo, settings.commit);
+  } else if (settings.apply) {
+    if (!repo) throw new UserError(`publishing records the commit each target holds: ${dirname(configFile)} must be in a git repository`);
+    commit = await resolveCommit(repo, 'HEAD');
+  }
+
+  // the files as they are at the commit (or in the working tree)
+  const filterFile = join(dirname(configFile), EXTRACTOR_FILTER_FILE);
+  const wanted = [config.artifacts, ...targets.map((t) => t.overrides).filter((p): p is string => p !== undefined)];
+  const snapshot = commit && repo ? await materialize(repo, commit, wanted.map((p) => repoRelative(repo, p))) : null;
+  const at = (path: string) => (snapshot && repo ? join(snapshot.root, repoRelative(repo, path)) : path);
+  try {
+    const artifacts = at(config.artifacts);
+    const validation = await validateArtifacts({ artifacts, config: configFile, cwd: dirname(configFile) });
+    if (!validation.valid) {
+      return { validation, plan: { version: 1, targets: [] }, outcomes: [], secrets: [], commit };
+    }
+    const base = (await readArtifacts(artifacts)).state;
+    const filter: ExtractorFilter = (await exists(filterFile)) ? await readExtractorFilter(filterFile) : NO_FILTER;
+    const secrets = new Set<string>();
+    // unique per run: two runs in one process (or one CI job) must not take each other's lock for their own
+    const owner = settings.owner ?? `${process.env.GITHUB_RUN_ID ? `github-run-${process.env.GITHUB_RUN_ID}` : 'apiops'}-${process.pid}-${randomUUID().slice(0, 8)}`;
+
+    const outcomes = await Promise.all(
+      targets.map(async (target): Promise<TargetOutcome> => {
+        const overridesFile = target.overrides ? at(target.overrides) : undefined;
+        const desired = await desiredFor(base, { overridesFile: overridesFile && (await exists(overridesFile)) ? overridesFile : undefined, env: settings.env });
+        desired.secrets.forEach((s) => secrets.add(s));
+        const warnings = desired.missingTokens.map((t) => `token {#${t}#} has no value in the environment; the text is sent as it is`);
+        if (settings.apply && desired.missingTokens.length > 0) {
+          return {
+            target: target.name,
+            status: 'refused',
+            recorded: null,
+            plan: { target: target.name, mode: 'full', fromCommit: null, toCommit: commit, items: [], summary: { create: 0, update: 0, delete: 0, unchanged: 0 }, warnings, refused: `tokens without a value: ${desired.missingTokens.join(', ')}` },
+          };
+        }
+        const changedSince = async (recorded: string): Promise<ReadonlySet<ResourceKey> | null> => {
+          if (!repo || !commit || !(await commitExists(repo, recorded)) || !(await isAncestor(repo, recorded, commit))) return null;
+          const artifactsRel = repoRelative(repo, config.artifacts);
+          const overridesRel = target.overrides ? repoRelative(repo, target.overrides) : undefined;
+          const files = await changedFiles(repo, recorded, commit, [artifactsRel, ...(overridesRel ? [overridesRel] : [])]);
+          const keys = new Set<ResourceKey>();
+          for (const f of files) {
+            if (overridesRel && f.path === overridesRel) {
+              // a changed override counts for every resource either version names (APIOps #350 ignores them)
+              for (const rev of [recorded, commit]) {
+                const text = await simpleGit(repo).show([`${rev}:${overridesRel}`]).catch(() => '');
+                overrideKeys(text, overridesRel).forEach((k) => keys.add(k));
+              }
+              continue;
+            }
+            const key = resourceOfPath(f.path.slice(artifactsRel.length + 1));
+            if (key) keys.add(key);
+          }
+          return keys;
+        };
+        const isAhead = async (recorded: string) => !!repo && !!commit && (await commitExists(repo, recorded)) && (await isAncestor(repo, commit, recorded));
+        const outcome = await runTarget({
+          target,
+          liveTarget: await liveTargetOf(target, settings),
+          desired: desired.state,
+          commit,
+          filter,
+          changedSince,
+          isAhead,
+          mode: {
+            full: settings.full,
+            prune: settings.prune ?? config.prune.enabled,
+            maxDeletePercent: settings.maxDeletePercent ?? 20,
+            maxDeletions: config.prune.maxDeletions,
+            allowMassDelete: settings.allowMassDelete,
+          },
+          apply: settings.apply,
+          owner,
+          concurrency: settings.concurrency ?? 8,
+          pollIntervalMs: settings.pollIntervalMs,
+          retry: settings.retry,
+          warnings,
+          onItem: (name, e) => log(`${name}: ${e.outcome === 'applied' ? '✓' : '✗'} ${e.item.action} ${describeItem(e.item)}${e.error ? ` — ${e.error}` : ''}`),
+        });
+        log(`${target.name}: ${outcome.status}${outcome.error ? ` (${outcome.error})` : ''}`);
+        return outcome;
+      }),
+    );
+    return { validation, plan: { version: 1, targets: outcomes.map((o) => o.plan) }, outcomes, secrets: [...secrets], commit };
+  } finally {
+    await snapshot?.cleanup();
+  }
+}
+
+function describeItem(item: PlanItem): string {
+  return `${item.kind} ${item.names.join('/')}`;
+}

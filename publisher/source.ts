@@ -1,0 +1,101 @@
+// Where the desired files come from: the working tree, or the git objects of one commit (so a publish of commit
+// C reads C's files even when the checkout has moved on). A commit is materialised with `git archive` into a
+// temporary folder; its paths keep their place relative to the repository root.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
+import { simpleGit } from 'simple-git';
+import { UserError } from '../core/errors.ts';
+
+export interface Materialized {
+  /** folder that stands for the repository root at that commit */
+  root: string;
+  commit: string;
+  cleanup(): Promise<void>;
+}
+
+export async function repositoryRoot(dir: string): Promise<string | null> {
+  try {
+    return (await simpleGit(dir).revparse(['--show-toplevel'])).trim();
+  } catch {
+    return null;
+  }
+}
+
+export async function resolveCommit(repo: string, rev: string): Promise<string> {
+  try {
+    return (await simpleGit(repo).revparse(['--verify', `${rev}^{commit}`])).trim();
+  } catch {
+    throw new UserError(`'${rev}' is not a commit of the repository at ${repo}`);
+  }
+}
+
+/** Extracts the given repository-relative paths as they are at `commit` into a temporary folder. */
+export async function materialize(repo: string, commit: string, paths: string[]): Promise<Materialized> {
+  const root = await mkdtemp(join(tmpdir(), 'apiops-commit-'));
+  const existing: string[] = [];
+  for (const p of paths) {
+    const out = await simpleGit(repo).raw(['ls-tree', '--name-only', commit, '--', p]);
+    if (out.trim() !== '') existing.push(p);
+  }
+  if (existing.length > 0) {
+    await new Promise<void>((resolve, reject) => {
+      const archive = spawn('git', ['archive', '--format=tar', commit, '--', ...existing], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+      const tar = spawn('tar', ['-x', '-C', root], { stdio: ['pipe', 'ignore', 'pipe'] });
+      let errors = '';
+      archive.stderr.on('data', (d: Buffer) => (errors += d.toString()));
+      tar.stderr.on('data', (d: Buffer) => (errors += d.toString()));
+      archive.stdout.pipe(tar.stdin);
+      tar.on('close', (code) => (code === 0 ? resolve() : reject(new UserError(`could not read commit ${commit.slice(0, 12)}: ${errors.trim()}`))));
+      archive.on('error', reject);
+      tar.on('error', reject);
+    });
+  }
+  return { root, commit, cleanup: () => rm(root, { recursive: true, force: true }) };
+}
+
+/** Repository-relative POSIX path of a file inside the repository. */
+export function repoRelative(repo: string, path: string): string {
+  return relative(repo, path).split(sep).join('/');
+}
+
+export interface ChangedFile {
+  /** path relative to the repository root */
+  path: string;
+  status: 'A' | 'M' | 'D';
+}
+
+/** Files changed between two commits below the given repository-relative folders (renames as delete + add). */
+export async function changedFiles(repo: string, from: string, to: string, paths: string[]): Promise<ChangedFile[]> {
+  const out = await simpleGit(repo).raw(['diff', '--name-status', '--no-renames', '-z', from, to, '--', ...paths]);
+  const fields = out.split('\0').filter((f) => f !== '');
+  const files: ChangedFile[] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const status = fields[i]!.charAt(0);
+    files.push({ path: fields[i + 1]!, status: status === 'A' ? 'A' : status === 'D' ? 'D' : 'M' });
+  }
+  return files;
+}
+
+/** Exit code of a git command (simple-git resolves some non-zero exits that print nothing). */
+function gitStatus(repo: string, args: string[]): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn('git', args, { cwd: repo, stdio: 'ignore' });
+    child.on('close', (code) => resolve(code ?? 1));
+    child.on('error', () => resolve(1));
+  });
+}
+
+/** Whether `ancestor` is `descendant` or one of its ancestors. */
+export async function isAncestor(repo: string, ancestor: string, descendant: string): Promise<boolean> {
+  return (await gitStatus(repo, ['merge-base', '--is-ancestor', ancestor, descendant])) === 0;
+}
+
+export async function commitExists(repo: string, commit: string): Promise<boolean> {
+  return /^[0-9a-f]{7,64}$/i.test(commit) && (await gitStatus(repo, ['cat-file', '-e', `${commit}^{commit}`])) === 0;
+}
+
+export async function commitsBetween(repo: string, from: string, to: string): Promise<number> {
+  return Number((await simpleGit(repo).raw(['rev-list', '--count', `${from}..${to}`])).trim());
+}

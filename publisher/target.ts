@@ -1,0 +1,188 @@
+// One target, end to end: connect, (publish: take the lock), decide full or incremental, read the live State,
+// diff, guard mass deletes, (publish: apply, then record the commit and release the lock in one write).
+import { type Kind, KIND_NAMES, kindSpec } from '../core/kinds.ts';
+import type { Target } from '../core/config/apiops.ts';
+import type { ExtractorFilter } from '../core/config/filter.ts';
+import { diffStates } from '../core/diff/diff.ts';
+import { Arm } from '../core/live/arm.ts';
+import { type LiveTarget, connect } from '../core/live/connect.ts';
+import type { RetrySettings } from '../core/live/retry.ts';
+import { LiveError } from '../core/live/errors.ts';
+import { readLive, resourceFromArm } from '../core/live/read.ts';
+import type { PlanItem, TargetPlan } from '../core/plan/types.ts';
+import { secretProperties } from '../core/normalize.ts';
+import { type Resource, type ResourceKey, State, parseResourceKey, resourceKey } from '../core/state.ts';
+import { isSystemResource } from '../core/system.ts';
+import { linkTargetNames } from '../core/files/layout.ts';
+import { type ApplyResult, applyPlan } from './apply.ts';
+import { acquireLock, commitAndRelease, readRecord, release } from './record.ts';
+
+export type TargetStatus = 'applied' | 'unchanged' | 'failed' | 'unreachable' | 'refused' | 'skipped' | 'planned';
+
+export interface TargetOutcome {
+  target: string;
+  status: TargetStatus;
+  plan: TargetPlan;
+  apply?: ApplyResult;
+  /** the commit the target records after this run */
+  recorded: string | null;
+  error?: string;
+}
+
+export interface TargetRun {
+  target: Target;
+  liveTarget: LiveTarget;
+  /** desired State (files + overrides + tokens) */
+  desired: State;
+  /** the commit being published; null: the working tree (diff only) */
+  commit: string | null;
+  /** the resources the repository owns (prune scope) */
+  filter: ExtractorFilter;
+  /** keys changed since the recorded commit, for incremental runs; null when that commit is not an ancestor */
+  changedSince?: (recorded: string) => Promise<ReadonlySet<ResourceKey> | null>;
+  /** whether the recorded commit descends from the commit being published (the target is ahead) */
+  isAhead?: (recorded: string) => Promise<boolean>;
+  mode: { full: boolean; prune: boolean; maxDeletePercent: number; maxDeletions?: number; allowMassDelete: boolean };
+  apply: boolean;
+  owner: string;
+  concurrency: number;
+  /** LRO poll interval (emulators finish at once; real APIM takes seconds) */
+  pollIntervalMs?: number;
+  retry?: RetrySettings;
+  warnings: string[];
+  onItem?: (target: string, event: { item: PlanItem; outcome: 'applied' | 'failed'; error?: string }) => void;
+}
+
+const CARRIED_BY_SPEC = new Set<Kind>(KIND_NAMES.filter((k) => kindSpec(k).artifact.content === 'none'));
+
+/** The live resources that incremental publishing needs: only the scoped ones (and an API's operations). */
+async function readScoped(arm: Arm, scope: ReadonlySet<ResourceKey>): Promise<State> {
+  const state = new State();
+  const linkCache = new Map<string, Promise<Resource[]>>();
+  const linksOf = (kind: Kind, ownerNames: string[]): Promise<Resource[]> => {
+    const cacheKey = resourceKey(kind, ownerNames);
+    let found = linkCache.get(cacheKey);
+    if (!found) {
+      found = arm.listAll(kind, ownerNames).then((items) =>
+        items
+          .map((c) => {
+            const target = String(c.properties[kindSpec(kind).link?.property ?? ''] ?? '');
+            const targetName = decodeURIComponent(target.split('/').pop() ?? c.name);
+            try {
+              return resourceFromArm(kind, [...ownerNames, targetName], c);
+            } catch {
+              return undefined;
+            }
+          })
+          .filter((r): r is Resource => r !== undefined),
+      );
+      linkCache.set(cacheKey, found);
+    }
+    return found;
+  };
+  await Promise.all(
+    [...scope].map(async (key) => {
+      const { kind, names } = parseResourceKey(key);
+      if (CARRIED_BY_SPEC.has(kind)) return;
+      const spec = kindSpec(kind);
+      if (spec.link && spec.link.property !== null && linkTargetNames(kind, names)) {
+        const owner = names.slice(0, names.length - 1);
+        const found = (await linksOf(kind, owner)).find((r) => r.names[r.names.length - 1]!.toLowerCase() === names[names.length - 1]!.toLowerCase());
+        if (found) state.put(found);
+        return;
+      }
+      const contract = await arm.get(kind, names, spec.policy ? { format: 'rawxml' } : {});
+      if (!contract) return;
+      state.put(resourceFromArm(kind, names, contract));
+      if (kind === 'api') {
+        for (const op of await arm.listAll('apiOperation', names)) state.put(resourceFromArm('apiOperation', [names[0]!, op.name], op));
+      }
+    }),
+  );
+  return state;
+}
+
+/** What the target holds of each secret named value Git gives a value for (APIM returns it only from listValue). */
+async function readSecrets(arm: Arm, desired: State, live: State, scope: ReadonlySet<ResourceKey> | undefined): Promise<Map<ResourceKey, string>> {
+  const out = new Map<ResourceKey, string>();
+  const wanted = desired
+    .list('namedValue')
+    .filter((r) => typeof r.properties.value === 'string' && secretProperties(r.kind, r.properties).includes('value') && live.has(r.kind, r.names))
+    .filter((r) => !scope || scope.has(resourceKey(r.kind, r.names)));
+  await Promise.all(
+    wanted.map(async (r) => {
+      const body = (await arm.action('namedValue', [...r.names], 'listValue')) as { value?: unknown };
+      if (typeof body?.value === 'string') out.set(resourceKey(r.kind, r.names), body.value);
+    }),
+  );
+  return out;
+}
+
+function emptyPlan(run: TargetRun, fromCommit: string | null, mode: 'full' | 'incremental'): TargetPlan {
+  return { target: run.target.name, mode, fromCommit, toCommit: run.commit, items: [], summary: { create: 0, update: 0, delete: 0, unchanged: 0 }, warnings: [...run.warnings] };
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof LiveError) return error.describe();
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+export async function runTarget(run: TargetRun): Promise<TargetOutcome> {
+  const arm = new Arm(connect(run.liveTarget, { retry: run.retry }), { pollIntervalMs: run.pollIntervalMs });
+  let plan = emptyPlan(run, null, 'full');
+  let lock: Awaited<ReturnType<typeof acquireLock>> | undefined;
+  try {
+    const recordState = run.apply && run.commit ? (lock = await acquireLock(arm, { owner: run.owner, commit: run.commit })) : await readRecord(arm);
+    const recorded = recordState.record.commit;
+    // a target that already holds a newer commit is never moved back
+    if (recorded && run.commit && recorded !== run.commit && run.isAhead && (await run.isAhead(recorded))) {
+      plan = emptyPlan(run, recorded, 'incremental');
+      plan.refused = `the target already holds ${recorded.slice(0, 12)}, which is newer than ${run.commit.slice(0, 12)}; nothing is applied`;
+      if (lock) await release(arm, lock);
+      return { target: run.target.name, status: 'skipped', plan, recorded };
+    }
+    // incremental from the recorded commit when there is one to start from; else (or --full) reconcile everything
+    let scope: ReadonlySet<ResourceKey> | null = null;
+    if (!run.mode.full && recorded && run.commit && run.changedSince) {
+      scope = recorded === run.commit ? new Set() : await run.changedSince(recorded);
+    }
+    const mode = scope === null ? 'full' : 'incremental';
+    plan = emptyPlan(run, recorded, mode);
+    const live = scope === null ? (await readLive(arm, { filter: run.filter, concurrency: run.concurrency })).state : await readScoped(arm, scope);
+    const liveSecrets = await readSecrets(arm, run.desired, live, scope ?? undefined);
+    const owned = (r: Resource) => !isSystemResource(r.kind, r.names, r.properties) && run.filter.includes(r.kind, r.names);
+    const diff = diffStates(run.desired, live, { scope: scope ?? undefined, prune: run.mode.prune, owned, liveSecrets });
+    plan.items = diff.items;
+    plan.warnings.push(...diff.warnings);
+    plan.summary = {
+      create: diff.items.filter((i) => i.action === 'create').length,
+      update: diff.items.filter((i) => i.action === 'update').length,
+      delete: diff.items.filter((i) => i.action === 'delete').length,
+      unchanged: diff.unchanged,
+    };
+    // refuse a plan that deletes a large share of what the target holds (a wrong filter or an emptied folder)
+    const deletes = diff.items.filter((i) => i.action === 'delete').length;
+    const liveCount = live.list().filter((r) => !CARRIED_BY_SPEC.has(r.kind)).length;
+    const tooMany = liveCount > 0 && (deletes / liveCount) * 100 > run.mode.maxDeletePercent;
+    const overMax = run.mode.maxDeletions !== undefined && deletes > run.mode.maxDeletions;
+    if ((tooMany || overMax) && !run.mode.allowMassDelete) {
+      plan.refused = `the plan deletes ${deletes} of ${liveCount} resources (more than ${overMax ? `${run.mode.maxDeletions}` : `${run.mode.maxDeletePercent} %`}); pass --allow-mass-delete if that is intended`;
+      if (lock) await release(arm, lock);
+      return { target: run.target.name, status: 'refused', plan, recorded };
+    }
+    if (!run.apply) return { target: run.target.name, status: 'planned', plan, recorded };
+    const result = await applyPlan(arm, plan, run.desired, { concurrency: run.concurrency, onItem: (e) => run.onItem?.(run.target.name, e) });
+    if (result.failed.length > 0) {
+      if (lock) await release(arm, lock);
+      return { target: run.target.name, status: 'failed', plan, apply: result, recorded, error: `${result.failed.length} change(s) failed` };
+    }
+    if (lock) await commitAndRelease(arm, { commit: run.commit, etag: lock.etag });
+    return { target: run.target.name, status: result.applied.length > 0 ? 'applied' : 'unchanged', plan, apply: result, recorded: run.commit };
+  } catch (error) {
+    if (lock) await release(arm, lock).catch(() => undefined);
+    const unreachable = !(error instanceof LiveError) || error.status >= 500 || error.status === 404;
+    return { target: run.target.name, status: unreachable ? 'unreachable' : 'failed', plan, recorded: null, error: describeError(error) };
+  }
+}
+

@@ -1,0 +1,147 @@
+// The publisher end to end: a real git repository, three emulator instances, the real SDK client pipeline.
+// Each scenario is one of the promises the publisher makes to a team that runs APIM in several regions.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
+import { type RunResult, type RunSettings, run } from '../../publisher/run.ts';
+import { status } from '../../publisher/status.ts';
+import { hasChanges } from '../../core/plan/types.ts';
+import { type Workspace, createWorkspace } from '../../demo/workspace.ts';
+
+let emulator: RunningEmulator;
+let repo: Workspace;
+const LABELS = ['eastus', 'westus', 'northeurope'];
+
+const settings = (over: Partial<RunSettings> = {}): RunSettings => ({
+  configFile: repo.config,
+  apply: true,
+  full: false,
+  allowMassDelete: false,
+  env: { APIOPS_TEST: '1' },
+  pollIntervalMs: 5,
+  // a region that is down fails within a second here, not after minutes of backoff
+  retry: { maxRetries: 6, maxServerErrorRetries: 1, sdkMaxRetries: 1, baseDelayMs: 20, maxDelayMs: 200 },
+  ...over,
+});
+
+/** PUT/PATCH/DELETE requests per instance, by kind. */
+function writes(): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const [label, counts] of Object.entries(emulator.counts())) {
+    out[label] = {};
+    for (const [key, n] of Object.entries(counts)) {
+      const [method, kind] = key.split(' ');
+      if (method === 'PUT' || method === 'PATCH' || method === 'DELETE') out[label]![kind!] = (out[label]![kind!] ?? 0) + n;
+    }
+  }
+  return out;
+}
+
+function recorded(result: RunResult): Record<string, string | null> {
+  return Object.fromEntries(result.outcomes.map((o) => [o.target, o.recorded]));
+}
+
+beforeAll(async () => {
+  emulator = await startEmulator({ instances: LABELS });
+});
+
+afterAll(async () => {
+  await emulator?.close();
+});
+
+describe('publishing the sample estate to three regions', () => {
+  beforeAll(async () => {
+    repo = await createWorkspace({ emulator });
+  });
+  afterAll(async () => {
+    await repo?.close();
+  });
+  afterEach(() => {
+    for (const label of LABELS) emulator.setKnobs(label, { down: false });
+  });
+
+  it('converges every region, then diff shows no changes and status shows all three at HEAD', async () => {
+    const head = (await repo.git.revparse(['HEAD'])).trim();
+    const published = await run(settings());
+    expect(published.validation.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(published.outcomes.map((o) => [o.target, o.status, o.error ?? ''])).toEqual(LABELS.map((l) => [l, 'applied', '']));
+    expect(recorded(published)).toEqual(Object.fromEntries(LABELS.map((l) => [l, head])));
+
+    // the emulator answers with absolute ids, server defaults and its own policy formatting: still no change
+    const diff = await run(settings({ apply: false, full: true }));
+    for (const target of diff.plan.targets) {
+      expect(
+        target.items.map((i) => `${i.action} ${i.kind} ${i.names.join('/')} ${JSON.stringify(i.changes)} ${JSON.stringify(i.spec ?? {})}`),
+        target.target,
+      ).toEqual([]);
+    }
+    expect(hasChanges(diff.plan)).toBe(false);
+
+    const report = await status({ configFile: repo.config, env: {} });
+    expect(report.targets.map((t) => [t.target, t.commit, t.behind, t.drift])).toEqual(LABELS.map((l) => [l, head, 0, false]));
+    expect(report.current).toBe(true);
+  });
+
+  it('publishes one changed operation policy with exactly one write per region, plus the recorded commit', async () => {
+    const file = 'artifacts/apis/conference-api/operations/submit-feedback/policy.xml';
+    const before = await repo.read(file);
+    const commit = await repo.commit('smaller feedback bodies', { [file]: before.replace('max-size="4096"', 'max-size="2048"') });
+    emulator.resetCounts();
+    const result = await run(settings());
+    expect(result.outcomes.map((o) => [o.status, o.plan.mode])).toEqual(LABELS.map(() => ['applied', 'incremental']));
+    expect(recorded(result)).toEqual(Object.fromEntries(LABELS.map((l) => [l, commit])));
+    const counted = writes();
+    for (const label of LABELS) {
+      // the lock and the recorded commit live in one named value: two writes of it, one of the policy
+      expect(counted[label], label).toEqual({ apiOperationPolicy: 1, namedValue: 2 });
+    }
+  });
+
+  it('lets a region that was down catch up by itself on the next commit', async () => {
+    const nv = 'artifacts/named values/environment/namedValueInformation.json';
+    const original = JSON.parse(await repo.read(nv)) as { properties: Record<string, unknown> };
+    const commitA = await repo.commit('environment A', { [nv]: `${JSON.stringify({ properties: { ...original.properties, value: 'release-A' } }, null, 2)}\n` });
+    const before = await run(settings({ apply: false }));
+    void before;
+    emulator.setKnobs('westus', { down: 'unavailable' });
+    const a = await run(settings());
+    expect(a.outcomes.find((o) => o.target === 'westus')?.status).toBe('unreachable');
+    expect(a.outcomes.filter((o) => o.target !== 'westus').map((o) => o.recorded)).toEqual([commitA, commitA]);
+    const westBefore = (await status({ configFile: repo.config, targets: ['westus'], env: {} })).targets[0];
+    expect(westBefore?.reachable).toBe(false);
+
+    emulator.setKnobs('westus', { down: false });
+    const tag = 'artifacts/tags/orders/tagInformation.json';
+    const commitB = await repo.commit('tag B', { [tag]: `${JSON.stringify({ properties: { displayName: 'Orders B' } }, null, 2)}\n` });
+    const b = await run(settings());
+    expect(b.outcomes.map((o) => [o.target, o.status, o.recorded])).toEqual(LABELS.map((l) => [l, 'applied', commitB]));
+    // westus got A's change too, although commit B did not touch that file
+    const diff = await run(settings({ apply: false, full: true, targets: ['westus'] }));
+    expect(hasChanges(diff.plan)).toBe(false);
+    const west = emulator.instance('westus').store.get('namedValue', ['environment']);
+    expect(west?.properties.value).toBe('release-A');
+  });
+
+  it('never moves a region back when two publishes of different commits run at once', async () => {
+    const older = (await repo.git.revparse(['HEAD'])).trim();
+    const tag = 'artifacts/tags/orders/tagInformation.json';
+    const newer = await repo.commit('tag C', { [tag]: `${JSON.stringify({ properties: { displayName: 'Orders C' } }, null, 2)}\n` });
+    // the older publish starts first and takes the locks; the newer one waits for them, then catches up
+    const olderRun = run(settings({ commit: older, full: true }));
+    await new Promise((r) => setTimeout(r, 30));
+    const [r1, r2] = await Promise.all([run(settings({ commit: newer })), olderRun]);
+    expect([...r1.outcomes, ...r2.outcomes].every((o) => o.status !== 'failed' && o.status !== 'unreachable')).toBe(true);
+    const report = await status({ configFile: repo.config, env: {} });
+    expect(report.targets.map((t) => t.commit)).toEqual(LABELS.map(() => newer));
+    for (const label of LABELS) expect(emulator.instance(label).store.get('tag', ['orders'])?.properties.displayName, label).toBe('Orders C');
+  });
+
+  it('refuses invalid artifacts before writing anything, naming the file and line', async () => {
+    const bad = 'artifacts/named values/environment/namedValueInformation.json';
+    await repo.commit('broken', { [bad]: '{\n  "properties": {\n    "displayName": "environment",\n    "value": \n  }\n}\n' });
+    emulator.resetCounts();
+    const result = await run(settings());
+    expect(result.validation.valid).toBe(false);
+    expect(result.validation.findings.find((f) => f.severity === 'error')).toMatchObject({ file: expect.stringContaining('namedValueInformation.json'), line: expect.any(Number) });
+    expect(Object.values(writes()).every((w) => Object.keys(w).length === 0)).toBe(true);
+  });
+});
