@@ -3,6 +3,7 @@
 import { ApiManagementClient } from '@azure/arm-apimanagement';
 import type { TokenCredential } from '@azure/core-auth';
 import { type RetrySettings, DEFAULT_RETRY, apimRetryPolicy } from './retry.ts';
+import { subscriptionThrottlePolicy } from './limiter.ts';
 
 export interface LiveTarget {
   subscriptionId: string;
@@ -35,6 +36,8 @@ export function connect(target: LiveTarget, options: { retry?: RetrySettings } =
     retryOptions: options.retry?.sdkMaxRetries === undefined ? undefined : { maxRetries: options.retry.sdkMaxRetries },
   });
   client.pipeline.addPolicy(apimRetryPolicy(options.retry ?? DEFAULT_RETRY), { phase: 'Retry' });
+  // below the retries: every attempt waits for the subscription's gate
+  client.pipeline.addPolicy(subscriptionThrottlePolicy(target.subscriptionId), { afterPhase: 'Retry' });
   const servicePath = `/subscriptions/${target.subscriptionId}/resourceGroups/${target.resourceGroup}/providers/Microsoft.ApiManagement/service/${target.serviceName}`;
   return { target, client, endpoint, servicePath, apiVersion: API_VERSION };
 }
