@@ -7,7 +7,10 @@ const only = process.argv[2];
 const benches: Array<[string, () => Promise<void>]> = [['emulator', benchEmulator]];
 
 // benchmarks of parts that other modules provide, loaded when present
-const optional: Array<[string, string, string]> = [['artifacts', './artifacts.ts', 'benchArtifacts']];
+const optional: Array<[string, string, string]> = [
+  ['artifacts', './artifacts.ts', 'benchArtifacts'],
+  ['publish', './publish.ts', 'benchPublish'],
+];
 for (const [name, file, fn] of optional) {
   if (existsSync(fileURLToPath(new URL(file, import.meta.url)))) {
     const mod = (await import(file)) as Record<string, () => Promise<void>>;

@@ -55,6 +55,19 @@ function clean(value: Json): Json | undefined {
   return value;
 }
 
+// Every policy is canonicalised for each comparison, on both sides, for every target: once per distinct text.
+const CANONICAL = new Map<string, string>();
+
+function canonical(xml: string): string {
+  let found = CANONICAL.get(xml);
+  if (found === undefined) {
+    found = canonicalPolicy(xml);
+    if (CANONICAL.size >= 20_000) CANONICAL.delete(CANONICAL.keys().next().value!);
+    CANONICAL.set(xml, found);
+  }
+  return found;
+}
+
 export function jsonEqual(a: Json | undefined, b: Json | undefined): boolean {
   if (a === b) return true;
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => jsonEqual(v, b[i]));
@@ -64,6 +77,14 @@ export function jsonEqual(a: Json | undefined, b: Json | undefined): boolean {
     return ka.length === kb.length && ka.every((k) => k in b && jsonEqual(a[k], b[k]));
   }
   return false;
+}
+
+/** The properties of this resource that are secrets (a named value's value only when it is marked secret). */
+export function secretProperties(kind: Kind, properties: JsonObject): readonly string[] {
+  const spec = kindSpec(kind).props;
+  if (spec.secretFlag === undefined) return spec.secret;
+  const flagged = properties[spec.secretFlag] === true || isObject(properties.keyVault);
+  return flagged ? spec.secret : [];
 }
 
 export interface ComparableOptions {
@@ -79,13 +100,13 @@ export function comparableProperties(kind: Kind, properties: JsonObject, options
   const spec = kindSpec(kind);
   const out = structuredClone(properties);
   for (const key of [...spec.props.readOnly, ...spec.props.writeOnly]) deleteDotted(out, key);
-  if (options.withoutSecrets) for (const key of spec.props.secret) deleteDotted(out, key);
+  if (options.withoutSecrets) for (const key of secretProperties(kind, properties)) deleteDotted(out, key);
   for (const ref of spec.props.references) {
     const value = getDotted(out, ref.property);
     if (typeof value === 'string') setDotted(out, ref.property, relativizeId(value));
   }
   if (spec.policy && typeof out.value === 'string') {
-    out.value = canonicalPolicy(out.value);
+    out.value = canonical(out.value);
     // the format says how the value was sent; the canonical document is what APIM keeps
     delete out.format;
   }

@@ -7,7 +7,7 @@ import { canonicalPolicy } from '../policy.ts';
 import { type Json, type JsonObject, type Resource, type ResourceKey, State, resourceKey } from '../state.ts';
 import type { PlanItem, PropertyChange, SpecChange } from '../plan/types.ts';
 import { unifiedDiff } from './lines.ts';
-import { compareOperations, liveOperations, specOperations } from './spec.ts';
+import { compareOperations, impliedBySpec, liveOperations, specOperations } from './spec.ts';
 
 export interface DiffOptions {
   /** compare only these resources (incremental publishing: what changed between two commits); absent: all */
@@ -73,6 +73,15 @@ function compareSpecs(desired: Resource, live: Resource, liveState: State): Spec
   return compareOperations(want, have);
 }
 
+/** The desired resource as APIM will hold it once written: what its specification implies filled in. */
+function asWritten(want: Resource): Resource {
+  if (!want.specification) return want;
+  const implied = impliedBySpec(want.specification);
+  const missing = Object.entries(implied).filter(([k]) => want.properties[k] === undefined || want.properties[k] === null);
+  if (missing.length === 0) return want;
+  return { ...want, properties: { ...Object.fromEntries(missing), ...want.properties } };
+}
+
 function applyOrder(a: PlanItem, b: PlanItem): number {
   const rank = (i: PlanItem) => (i.action === 'delete' ? 1 : 0);
   if (rank(a) !== rank(b)) return rank(a) - rank(b);
@@ -91,8 +100,9 @@ export function diffStates(desired: State, live: State, options: DiffOptions = {
   const warnings: string[] = [];
   let unchanged = 0;
 
-  for (const want of desired.list()) {
-    if (CARRIED_BY_SPEC.has(want.kind) || !inScope(options, want)) continue;
+  for (const listed of desired.list()) {
+    if (CARRIED_BY_SPEC.has(listed.kind) || !inScope(options, listed)) continue;
+    const want = asWritten(listed);
     const spec = kindSpec(want.kind);
     const key = resourceKey(want.kind, want.names);
     const have = live.get(want.kind, want.names);

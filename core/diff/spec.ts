@@ -4,6 +4,25 @@ import type { ApiSpecification, Resource } from '../state.ts';
 import { type ImportFormat, type OperationContract, importSpec } from '../specs/index.ts';
 import type { SpecChange } from '../plan/types.ts';
 
+// One estate's specifications are parsed again and again (implied properties, operations, several targets):
+// parse each distinct document once.
+const IMPORTS = new Map<string, ReturnType<typeof importSpec> | null>();
+const MAX_CACHED = 2000;
+
+function imported(spec: ApiSpecification): ReturnType<typeof importSpec> | null {
+  const key = `${spec.format}\u0000${spec.content}`;
+  if (IMPORTS.has(key)) return IMPORTS.get(key)!;
+  let result: ReturnType<typeof importSpec> | null;
+  try {
+    result = importSpec(importFormatOf(spec), spec.content);
+  } catch {
+    result = null;
+  }
+  if (IMPORTS.size >= MAX_CACHED) IMPORTS.delete(IMPORTS.keys().next().value!);
+  IMPORTS.set(key, result);
+  return result;
+}
+
 const IMPORT_FORMAT: Record<ApiSpecification['format'], ImportFormat> = {
   'openapi-yaml': 'openapi',
   'swagger-yaml': 'openapi',
@@ -37,13 +56,22 @@ function view(op: OperationContract): OperationView {
   };
 }
 
+/**
+ * What an API's import makes of properties the information file leaves out: APIM takes the display name,
+ * description and service URL from the specification (info.title, info.description, servers[0]).
+ */
+export function impliedBySpec(spec: ApiSpecification): Record<string, string> {
+  const result = imported(spec);
+  const out: Record<string, string> = {};
+  if (result?.displayName) out.displayName = result.displayName;
+  if (result?.description) out.description = result.description;
+  if (result?.serviceUrl) out.serviceUrl = result.serviceUrl;
+  return out;
+}
+
 /** Operations of a specification, or null when it does not parse (validation reports that, not the diff). */
 export function specOperations(spec: ApiSpecification): OperationView[] | null {
-  try {
-    return importSpec(importFormatOf(spec), spec.content).operations.map(view);
-  } catch {
-    return null;
-  }
+  return imported(spec)?.operations.map(view) ?? null;
 }
 
 /** Operations as the live State holds them (apiOperation resources of one API). */
