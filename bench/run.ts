@@ -10,6 +10,7 @@ const benches: Array<[string, () => Promise<void>]> = [['emulator', benchEmulato
 const optional: Array<[string, string, string]> = [
   ['artifacts', './artifacts.ts', 'benchArtifacts'],
   ['publish', './publish.ts', 'benchPublish'],
+  ['extract', './extract.ts', 'benchExtract'],
 ];
 for (const [name, file, fn] of optional) {
   if (existsSync(fileURLToPath(new URL(file, import.meta.url)))) {

@@ -51,6 +51,12 @@ export const CONFIG_SCHEMAS = {
 
 export type ConfigSchema = keyof typeof CONFIG_SCHEMAS;
 
+/** Schemas of what apiops prints rather than reads (validated by the tests of their renderers). */
+export const OUTPUT_SCHEMAS = {
+  /** `apiops diff --format json`, `apiops publish --plan-out` */
+  plan: 'plan.schema.json',
+} as const;
+
 export type JsonSchema = { $id: string; [key: string]: unknown };
 
 const cache = new Map<string, JsonSchema>();
@@ -65,7 +71,7 @@ export function loadSchema(file: string): JsonSchema {
   return schema;
 }
 
-/** Every schema file of the registry, once each. */
+/** Every schema of a file apiops reads (kinds and configuration), once each. */
 export function allSchemaFiles(): string[] {
   const files = new Set<string>(Object.values(CONFIG_SCHEMAS));
   for (const entry of Object.values(KIND_SCHEMAS)) if (entry.schema !== null) files.add(entry.schema);

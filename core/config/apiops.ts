@@ -2,7 +2,7 @@
 import { access } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { CONFIG_SCHEMAS } from '../../schemas/index.ts';
-import { type Finding, finding } from '../validate/findings.ts';
+import { type Finding, finding, sortFindings } from '../validate/findings.ts';
 import { type Loaded, orThrow, readYamlFile, schemaFindings } from './load.ts';
 import { pointerPath } from './yaml.ts';
 
@@ -98,7 +98,7 @@ export async function loadApiopsConfig(file: string): Promise<Loaded<ApiopsConfi
     typeof raw.prune === 'boolean' || raw.prune === undefined
       ? { enabled: raw.prune ?? false }
       : { enabled: raw.prune.enabled ?? false, ...(raw.prune.maxDeletions !== undefined ? { maxDeletions: raw.prune.maxDeletions } : {}) };
-  return { value: { file: resolve(file), artifacts: resolve(base, raw.artifacts ?? 'artifacts'), targets, prune }, findings };
+  return { value: { file: resolve(file), artifacts: resolve(base, raw.artifacts ?? 'artifacts'), targets, prune }, findings: sortFindings(findings) };
 }
 
 /** apiops.yaml, or a ConfigError listing its problems. */

@@ -5,7 +5,7 @@
 import { type Kind, ancestry, kindSpec } from '../kinds.ts';
 import { CONFIG_SCHEMAS } from '../../schemas/index.ts';
 import { linkTargetNames } from '../files/layout.ts';
-import { type Finding, finding } from '../validate/findings.ts';
+import { type Finding, finding, sortFindings } from '../validate/findings.ts';
 import { type Loaded, orThrow, parseYamlText, readYamlFile, schemaFindings } from './load.ts';
 import type { YamlDocument } from './yaml.ts';
 
@@ -67,7 +67,7 @@ function fromDocument(doc: YamlDocument, file: string, findings: Finding[]): Loa
     if (renamed !== undefined) findings.push(finding('deprecated-key', { file, ...doc.locate([key]) }, `'${key}' is the APIOps v6 spelling; use '${renamed}'`));
     node.set(renamed ?? key, items(list as unknown[]));
   }
-  return { value: filterOf(node), findings };
+  return { value: filterOf(node), findings: sortFindings(findings) };
 }
 
 function items(list: readonly unknown[]): FilterItem[] {

@@ -2,7 +2,7 @@
 // problem into a located finding. Loaders never throw on bad content; `orThrow` is for callers that must stop.
 import { readFile } from 'node:fs/promises';
 import { UserError } from '../errors.ts';
-import { type Finding, finding } from '../validate/findings.ts';
+import { type Finding, finding, sortFindings } from '../validate/findings.ts';
 import { checkSchema } from '../validate/schema-check.ts';
 import { decodeText } from '../files/text.ts';
 import { type YamlDocument, parseYamlDocument, pointerPath } from './yaml.ts';
@@ -57,5 +57,5 @@ export function parseYamlText(text: string, file: string, findings: Finding[]): 
 /** Schema problems of a parsed configuration document, located at the offending key. */
 export function schemaFindings(schemaFile: string, doc: YamlDocument, file: string): Finding[] {
   const value = doc.value ?? {};
-  return checkSchema(schemaFile, value).map((p) => finding('schema', { file, ...doc.locate(pointerPath(p.pointer)) }, p.message));
+  return sortFindings(checkSchema(schemaFile, value).map((p) => finding('schema', { file, ...doc.locate(pointerPath(p.pointer)) }, p.message)));
 }

@@ -7,7 +7,7 @@ import { type Json, type JsonObject, type Resource, State } from '../state.ts';
 import { CONFIG_SCHEMAS } from '../../schemas/index.ts';
 import { namesProblem } from '../files/names.ts';
 import { isJsonObject } from '../files/json.ts';
-import { type Finding, finding } from '../validate/findings.ts';
+import { type Finding, finding, sortFindings } from '../validate/findings.ts';
 import { type Loaded, orThrow, parseYamlText, readYamlFile, schemaFindings } from './load.ts';
 import type { YamlDocument } from './yaml.ts';
 
@@ -60,6 +60,7 @@ function fromDocument(doc: YamlDocument, file: string, findings: Finding[]): Loa
   if (schemaProblems.length > 0 || (doc.value !== null && doc.value !== undefined && !isJsonObject(doc.value as Json))) return { findings };
   const root = (doc.value ?? {}) as JsonObject;
   const entries: OverrideEntry[] = [];
+  const seen = new Map<string, number>();
   if (root.workspaces !== undefined) {
     findings.push(finding('unsupported', { file, ...doc.locate(['workspaces']) }, 'workspace overrides are ignored: apiops does not manage workspaces yet'));
   }
@@ -78,6 +79,11 @@ function fromDocument(doc: YamlDocument, file: string, findings: Finding[]): Loa
           findings.push(finding('invalid-name', at, `the ${kindSpec(kind).title} name '${item.name}' ${bad.problem}`));
           return;
         }
+        const identity = JSON.stringify([kind, ...names.map((n) => n.toLowerCase())]);
+        const first = seen.get(identity);
+        if (first !== undefined) {
+          findings.push(finding('duplicate-resource', at, `overrides the ${kindSpec(kind).title} '${names.join('/')}' again (first at line ${first}); both are merged, the later one last`));
+        } else seen.set(identity, at.line);
         const entry: OverrideEntry = { kind, names, at, path: itemPath };
         if (isJsonObject(item.properties)) {
           entry.properties = item.properties;
@@ -95,7 +101,7 @@ function fromDocument(doc: YamlDocument, file: string, findings: Finding[]): Loa
     }
   };
   visit(null, [], root, []);
-  return { value: { file, entries, doc }, findings };
+  return { value: { file, entries, doc }, findings: sortFindings(findings) };
 }
 
 /**

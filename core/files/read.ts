@@ -2,7 +2,7 @@
 // product, absolute ids), the v4/v5 layout (`apis.json`/`groups.json`/`tags.json` arrays,
 // `apiVersionSetInformation.json`), and any mix of them. Nothing here throws on bad content: every problem becomes
 // a finding and the rest of the folder is still read, so one broken file never hides the others.
-import { readdir, readFile } from 'node:fs/promises';
+import { type Dirent, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Kind, kindSpec } from '../kinds.ts';
 import { type Json, type JsonObject, type Resource, type ResourceKey, State, resourceKey } from '../state.ts';
@@ -59,8 +59,8 @@ export interface ReadResult {
 }
 
 export interface ReadOptions {
-  /** how many files are read at once */
-  concurrency?: number;
+  /** how many files are read between two yields to the event loop */
+  batch?: number;
   /** files larger than this are reported, not parsed (default MAX_FILE_BYTES) */
   maxFileBytes?: number;
 }
@@ -76,12 +76,13 @@ interface Job {
   bytes?: Uint8Array;
 }
 
-interface Partial_ {
+/** A resource being assembled from its files. */
+interface Pending {
   kind: Kind;
   names: string[];
   properties?: JsonObject;
   extra?: JsonObject;
-  companion?: { role: FileRole; path: string; value: string; legacy: boolean };
+  companion?: { role: FileRole; path: string; value: string };
   specification?: Resource['specification'];
   own?: { path: string; shape: FileShape; legacy: boolean };
 }
@@ -89,8 +90,8 @@ interface Partial_ {
 export async function readArtifacts(root: string, options: ReadOptions = {}): Promise<ReadResult> {
   const findings: Finding[] = [];
   const jobs: Job[] = [];
-  await walk({ root, findings, jobs }, null, [], '');
-  await readAll(root, jobs, options.concurrency ?? 64, findings);
+  walk({ root, findings, jobs }, null, [], '');
+  await readAll(root, jobs, options.batch ?? 512, findings);
   return assemble(root, jobs, findings, options.maxFileBytes ?? MAX_FILE_BYTES);
 }
 
@@ -100,9 +101,12 @@ interface WalkContext {
   jobs: Job[];
 }
 
-async function list(ctx: WalkContext, rel: string): Promise<import('node:fs').Dirent[]> {
+// The folder is walked and read with synchronous calls: tens of thousands of small files read several times
+// faster that way than through fs/promises (open, fstat, read and close each a round trip through the
+// thread pool); readAll yields to the event loop between batches so that a caller's other work keeps going.
+function list(ctx: WalkContext, rel: string): Dirent[] {
   try {
-    const entries = await readdir(join(ctx.root, rel), { withFileTypes: true });
+    const entries = readdirSync(join(ctx.root, rel), { withFileTypes: true });
     return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch (error) {
     ctx.findings.push(finding('unknown-folder', { file: rel || '.' }, `the folder cannot be read (${errorCode(error)})`, 'error'));
@@ -115,12 +119,10 @@ function errorCode(error: unknown): string {
 }
 
 /** Walks the folder of a resource of `kind` (the root when null), classifying every entry by the folder plan. */
-async function walk(ctx: WalkContext, kind: Kind | null, names: string[], rel: string): Promise<void> {
+function walk(ctx: WalkContext, kind: Kind | null, names: string[], rel: string): void {
   const plan = folderPlan(kind);
   const companion = kind ? COMPANIONS[kind] : undefined;
-  const entries = await list(ctx, rel);
-  const nested: Promise<void>[] = [];
-  for (const entry of entries) {
+  for (const entry of list(ctx, rel)) {
     const path = joinPath(rel, entry.name);
     if (entry.name.startsWith('.')) continue; // .git, .gitkeep, editor files
     if (entry.isSymbolicLink()) {
@@ -158,12 +160,12 @@ async function walk(ctx: WalkContext, kind: Kind | null, names: string[], rel: s
     if (!entry.isDirectory()) continue;
     const collection = plan.collections.get(entry.name);
     if (collection) {
-      nested.push(walkCollection(ctx, collection, names, path));
+      walkCollection(ctx, collection, names, path);
       continue;
     }
     const reverse = plan.reverseLinkFolders.get(entry.name);
     if (reverse) {
-      nested.push(walkReverseLinks(ctx, reverse, names, path));
+      walkReverseLinks(ctx, reverse, names, path);
       continue;
     }
     const unsupported = kind === null ? UNSUPPORTED_ROOT_FOLDERS.get(entry.name) : undefined;
@@ -173,14 +175,11 @@ async function walk(ctx: WalkContext, kind: Kind | null, names: string[], rel: s
     }
     ctx.findings.push(finding('unknown-folder', { file: path }, 'is not an APIOps artifact folder and is not read'));
   }
-  await Promise.all(nested);
 }
 
 /** A collection folder (`apis/`, `named values/`): every sub-folder is one resource named after the folder. */
-async function walkCollection(ctx: WalkContext, kind: Kind, parentNames: string[], rel: string): Promise<void> {
-  const entries = await list(ctx, rel);
-  const nested: Promise<void>[] = [];
-  for (const entry of entries) {
+function walkCollection(ctx: WalkContext, kind: Kind, parentNames: string[], rel: string): void {
+  for (const entry of list(ctx, rel)) {
     const path = joinPath(rel, entry.name);
     if (entry.name.startsWith('.')) continue;
     if (!entry.isDirectory() || entry.isSymbolicLink()) {
@@ -193,15 +192,14 @@ async function walkCollection(ctx: WalkContext, kind: Kind, parentNames: string[
       ctx.findings.push(finding('invalid-name', { file: path }, `the ${kindSpec(kind).title} name '${entry.name}' ${bad.problem}; the folder is not read`));
       continue;
     }
-    nested.push(walk(ctx, kind, names, path));
+    walk(ctx, kind, names, path);
   }
-  await Promise.all(nested);
 }
 
 /** v6: `apis/<a>/tags/<t>/apiTagInformation.json` is the tag↔API link [t, a]. */
-async function walkReverseLinks(ctx: WalkContext, spec: { kind: Kind; files: readonly string[] }, targetNames: string[], rel: string): Promise<void> {
+function walkReverseLinks(ctx: WalkContext, spec: { kind: Kind; files: readonly string[] }, targetNames: string[], rel: string): void {
   const parentKind = kindSpec(spec.kind).parent as Kind;
-  for (const entry of await list(ctx, rel)) {
+  for (const entry of list(ctx, rel)) {
     const path = joinPath(rel, entry.name);
     if (entry.name.startsWith('.')) continue;
     if (!entry.isDirectory() || entry.isSymbolicLink()) {
@@ -214,7 +212,7 @@ async function walkReverseLinks(ctx: WalkContext, spec: { kind: Kind; files: rea
       ctx.findings.push(finding('invalid-name', { file: path }, `the ${kindSpec(parentKind).title} name '${entry.name}' ${bad.problem}; the folder is not read`));
       continue;
     }
-    for (const file of await list(ctx, path)) {
+    for (const file of list(ctx, path)) {
       const filePath = joinPath(path, file.name);
       if (file.name.startsWith('.')) continue;
       if (file.isFile() && spec.files.includes(file.name)) ctx.jobs.push({ path: filePath, shape: 'information', kind: spec.kind, names, legacy: true });
@@ -223,34 +221,30 @@ async function walkReverseLinks(ctx: WalkContext, spec: { kind: Kind; files: rea
   }
 }
 
-async function readAll(root: string, jobs: Job[], concurrency: number, findings: Finding[]): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < jobs.length) {
-      const job = jobs[next] as Job;
-      next += 1;
-      try {
-        job.bytes = await readFile(join(root, job.path));
-      } catch (error) {
-        const code = errorCode(error);
-        findings.push(
-          code === 'ERR_FS_FILE_TOO_LARGE'
-            ? finding('file-too-large', { file: job.path }, 'is too large to read')
-            : finding('encoding', { file: job.path }, `cannot be read (${code})`),
-        );
-      }
+async function readAll(root: string, jobs: Job[], batch: number, findings: Finding[]): Promise<void> {
+  for (let i = 0; i < jobs.length; i += 1) {
+    if (i > 0 && i % batch === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    const job = jobs[i] as Job;
+    try {
+      job.bytes = readFileSync(join(root, job.path));
+    } catch (error) {
+      const code = errorCode(error);
+      findings.push(
+        code === 'ERR_FS_FILE_TOO_LARGE'
+          ? finding('file-too-large', { file: job.path }, 'is too large to read')
+          : finding('encoding', { file: job.path }, `cannot be read (${code})`),
+      );
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, jobs.length)) }, worker));
+  }
 }
 
 function assemble(root: string, jobs: Job[], findings: Finding[], maxFileBytes: number): ReadResult {
   const files = new Map<string, ArtifactFile>();
-  const partials = new Map<ResourceKey, Partial_>();
+  const partials = new Map<ResourceKey, Pending>();
   const unreadable = new Set<ResourceKey>();
   const crlf: string[] = [];
 
-  const partialFor = (kind: Kind, names: string[]): Partial_ => {
+  const partialFor = (kind: Kind, names: string[]): Pending => {
     const key = resourceKey(kind, names);
     let p = partials.get(key);
     if (!p) {
@@ -261,7 +255,9 @@ function assemble(root: string, jobs: Job[], findings: Finding[], maxFileBytes: 
   };
 
   // own files first, so that a duplicate (v7 and legacy file of one resource) is decided before companions attach
-  const ordered = [...jobs].sort((a, b) => shapeRank(a) - shapeRank(b) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const ranked = jobs.map((job) => ({ job, rank: shapeRank(job) }));
+  ranked.sort((a, b) => a.rank - b.rank || (a.job.path < b.job.path ? -1 : a.job.path > b.job.path ? 1 : 0));
+  const ordered = ranked.map((r) => r.job);
   for (const job of ordered) {
     if (!job.bytes) continue;
     const file: ArtifactFile = { path: job.path, shape: job.shape, kind: job.kind, keys: [], text: '', legacy: job.legacy, broken: false };
@@ -300,7 +296,7 @@ function assemble(root: string, jobs: Job[], findings: Finding[], maxFileBytes: 
         }
         p.specification = { format: sniffSpecificationFormat(name, decoded.text), content: normalizeDocument(decoded.text) };
       }
-      p.companion = { role: job.shape, path: job.path, value: normalizeDocument(decoded.text), legacy: false };
+      p.companion = { role: job.shape, path: job.path, value: normalizeDocument(decoded.text) };
       continue;
     }
 
@@ -396,7 +392,7 @@ function markUnreadable(job: Job, unreadable: Set<ResourceKey>): void {
  * Records the file as the resource's own file. A second file for the same resource is reported and skipped —
  * unless the first was a legacy file and this one is the v7 file, which then wins (mixed-generation repositories).
  */
-function claim(p: Partial_, job: Job, findings: Finding[]): boolean {
+function claim(p: Pending, job: Job, findings: Finding[]): boolean {
   const first = p.own;
   if (!first) {
     p.own = { path: job.path, shape: job.shape, legacy: job.legacy };

@@ -1,15 +1,10 @@
-// Secrets never reach Git. The kinds table lists the properties that can hold a secret; whether a present value is
-// a committed secret depends on the kind: a named value's `value` is secret only when `secret: true` (plain named
-// values are configuration), while logger credentials are fine when they only reference `{{named values}}` — the
-// form APIM itself gives them (`{{Logger-Credentials--…}}`).
+// Secrets never reach Git. The kinds table lists the properties that can hold a secret. Where the table names a
+// secret flag (a named value's `secret`), the properties are secret only when the flag is true — plain named
+// values are configuration; otherwise a present value is a committed secret unless it only references
+// `{{named values}}`, the form APIM itself gives logger credentials (`{{Logger-Credentials--…}}`).
 import type { Kind } from '../kinds.ts';
 import { kindSpec } from '../kinds.ts';
 import type { Json, JsonObject } from '../state.ts';
-
-/** Per kind: is the secret property in force for these properties (absent: always). */
-const SECRET_WHEN: Partial<Record<Kind, (properties: JsonObject) => boolean>> = {
-  namedValue: (p) => p.secret === true,
-};
 
 const TOKEN_ONLY = /^\s*\{\{[^{}]+\}\}\s*$/;
 
@@ -36,14 +31,13 @@ function getPath(properties: JsonObject, path: string): Json | undefined {
  * counts, even when it is a reference: APIM stores it encrypted and never returns it.
  */
 export function secretLiterals(kind: Kind, properties: JsonObject): string[] {
-  const secret = kindSpec(kind).props.secret;
+  const { secret, secretFlag } = kindSpec(kind).props;
   if (secret.length === 0) return [];
-  const when = SECRET_WHEN[kind];
-  if (when && !when(properties)) return [];
+  if (secretFlag !== undefined && properties[secretFlag] !== true) return [];
   return secret.filter((path) => {
     const value = getPath(properties, path);
     if (value === undefined || value === null) return false;
-    return when ? true : !onlyReferences(value);
+    return secretFlag !== undefined || !onlyReferences(value);
   });
 }
 

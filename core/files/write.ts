@@ -43,7 +43,7 @@ export interface WriteResult {
 }
 
 export interface WriteOptions {
-  /** the folder as read before (saves reading it again) */
+  /** the folder as read before, saving a second read (ignored when its State is the one being written: edited in place, it no longer describes the folder) */
   previous?: ReadResult;
 }
 
@@ -234,13 +234,25 @@ function parseStructured(text: string): Json | undefined {
 export async function writeArtifacts(root: string, state: State, options: WriteOptions = {}): Promise<WriteResult> {
   const problems = checkWritable(state);
   if (problems.length > 0) throw new ArtifactWriteError(problems);
-  const previous = options.previous ?? (await readArtifacts(root));
+  // the previous read only describes the folder if its State was not edited in place to become the new one
+  const previous = options.previous && options.previous.state !== state ? options.previous : await readArtifacts(root);
   const plan = planWrite(state, previous);
-  for (const [path, content] of [...plan.writes].sort()) await writeAtomically(join(root, path), content);
+  // files are independent and each is written atomically: a few at a time hide the file system's latency
+  const writes = [...plan.writes].sort();
+  let next = 0;
+  const writer = async (): Promise<void> => {
+    while (next < writes.length) {
+      const [path, content] = writes[next++] as [string, string];
+      await writeAtomically(join(root, path), content);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, writes.length) }, writer));
   for (const path of [...plan.deletes].sort()) await rm(join(root, path), { force: true });
   await removeEmptyFolders(root, plan.deletes);
   return { written: [...plan.writes.keys()].sort(), deleted: [...plan.deletes].sort(), unchanged: [...plan.unchanged].sort() };
 }
+
+const WRITE_CONCURRENCY = 16;
 
 let tempCounter = 0;
 

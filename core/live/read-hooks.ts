@@ -5,6 +5,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { Kind } from '../kinds.ts';
 import type { ApiSpecification, JsonObject, Resource, State } from '../state.ts';
 import type { Arm, ArmContract } from './arm.ts';
+import { relativizeId } from '../files/ids.ts';
 import { LiveError } from './errors.ts';
 import type { Lane } from './read-queue.ts';
 
@@ -121,7 +122,7 @@ function specificationFormat(api: Resource, ctx: ReadContext): SpecFormat | null
  * Exports of APIs in one version set, or revisions of one API, never run at once: APIM answers concurrent exports
  * of the same version set with the same document (Azure/apiops src/common/ApiSpecification.cs, #316).
  */
-function exportGroup(api: Resource): string {
+export function exportGroup(api: Resource): string {
   const versionSet = api.properties.apiVersionSetId;
   if (typeof versionSet === 'string' && versionSet !== '') return `versionSet:${versionSet.toLowerCase()}`;
   return `api:${(api.names[0] ?? '').replace(REVISION, '').toLowerCase()}`;
@@ -203,8 +204,14 @@ export const READ_HOOKS = {
   logger: { adjust: dropLoggerCredentials },
   // Administrators, Developers, Guests: APIM's own, refused on PUT and DELETE (APIOps never extracts them)
   group: { skip: (_r, c) => c.properties?.builtIn === true || c.properties?.type === 'system' },
-  // the built-in all-access subscription exists in every instance and cannot be written
-  subscription: { skip: (r) => (r.names[0] ?? '').toLowerCase() === 'master' },
+  subscription: {
+    // the built-in all-access subscription exists in every instance and cannot be written
+    skip: (r) => (r.names[0] ?? '').toLowerCase() === 'master',
+    // APIM takes the owner as `/users/{userId}` and answers this instance's absolute id, which no other instance has
+    adjust: (r) => {
+      if (typeof r.properties.ownerId === 'string') r.properties.ownerId = relativizeId(r.properties.ownerId);
+    },
+  },
   api: { complete: readSpecification },
   apiSchema: {
     names: (api) => (String(api.properties.type ?? '').toLowerCase() === 'graphql' ? [GRAPHQL_SCHEMA] : []),

@@ -63,3 +63,26 @@ export class RequestQueue {
     else this.#active -= 1;
   }
 }
+
+/**
+ * Work that must not overlap within a group (spec exports of one version set) runs one at a time, in the order it
+ * was asked for; groups do not wait for each other.
+ */
+export class KeyedLocks {
+  readonly #tails = new Map<string, Promise<void>>();
+
+  async run<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const before = this.#tails.get(key) ?? Promise.resolve();
+    const mine = before.then(work);
+    const tail = mine.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#tails.set(key, tail);
+    try {
+      return await mine;
+    } finally {
+      if (this.#tails.get(key) === tail) this.#tails.delete(key);
+    }
+  }
+}

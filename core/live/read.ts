@@ -14,7 +14,7 @@ import { withoutSecrets } from '../files/secrets.ts';
 import type { Arm, ArmContract } from './arm.ts';
 import { liveErrorFrom } from './errors.ts';
 import { type ReadContext, type SpecFormat, readHook } from './read-hooks.ts';
-import { type Lane, ReadAborted, RequestQueue } from './read-queue.ts';
+import { KeyedLocks, type Lane, ReadAborted, RequestQueue } from './read-queue.ts';
 
 export interface ReadProgress {
   kind: Kind;
@@ -128,7 +128,7 @@ class Reader implements ReadContext {
   readonly #filter: ExtractorFilter;
   readonly #queue: RequestQueue;
   readonly #warnings: string[] = [];
-  readonly #groups = new Map<string, Promise<unknown>>();
+  readonly #locks = new KeyedLocks();
   readonly #counts = new Map<Kind, Counts>();
   readonly #onProgress: ((e: ReadProgress) => void) | undefined;
 
@@ -178,19 +178,8 @@ class Reader implements ReadContext {
     }
   }
 
-  async exclusive<T>(group: string, work: () => Promise<T>): Promise<T> {
-    const before = this.#groups.get(group) ?? Promise.resolve();
-    const mine = before.then(work, work);
-    const settled = mine.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.#groups.set(group, settled);
-    try {
-      return await mine;
-    } finally {
-      if (this.#groups.get(group) === settled) this.#groups.delete(group);
-    }
+  exclusive<T>(group: string, work: () => Promise<T>): Promise<T> {
+    return this.#locks.run(group, work);
   }
 
   #count(kind: Kind, field: keyof Counts): void {

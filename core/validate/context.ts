@@ -23,10 +23,27 @@ export class ValidationContext {
   /** operation names each API's specification defines (filled by the specification rule), by the API's resource key */
   readonly operations = new Map<string, Set<string>>();
 
+  /** every resource, in State order (State.list sorts on each call, so rules share one list) */
+  readonly resources: readonly Resource[];
+  readonly #byKind = new Map<Kind, Resource[]>();
+  readonly #children = new Map<string, Resource[]>();
+
   constructor(read: ReadResult) {
     this.read = read;
+    this.resources = read.state.list();
+    for (const r of this.resources) {
+      const list = this.#byKind.get(r.kind) ?? [];
+      list.push(r);
+      this.#byKind.set(r.kind, list);
+      if (r.names.length > 1) {
+        const key = resourceKey(r.kind, r.names.slice(0, 1));
+        const siblings = this.#children.get(key) ?? [];
+        siblings.push(r);
+        this.#children.set(key, siblings);
+      }
+    }
     this.namedValues = new Set<string>();
-    for (const nv of read.state.list('namedValue')) {
+    for (const nv of this.list('namedValue')) {
       this.namedValues.add((nv.names[0] ?? '').toLowerCase());
       if (typeof nv.properties.displayName === 'string') this.namedValues.add(nv.properties.displayName.toLowerCase());
     }
@@ -34,6 +51,17 @@ export class ValidationContext {
 
   get state(): ReadResult['state'] {
     return this.read.state;
+  }
+
+  list(kind: Kind): readonly Resource[] {
+    return this.#byKind.get(kind) ?? [];
+  }
+
+  /** Resources of `kind` whose names start with `prefix` (as State.children, without sorting the State again). */
+  children(kind: Kind, prefix: readonly string[]): readonly Resource[] {
+    if (prefix.length === 0) return this.list(kind);
+    const candidates = this.#children.get(resourceKey(kind, prefix.slice(0, 1))) ?? [];
+    return prefix.length === 1 ? candidates : candidates.filter((r) => prefix.every((n, i) => r.names[i] === n));
   }
 
   /** The file holding a part of a resource. */

@@ -24,6 +24,8 @@ export interface ValidateOptions {
   config?: string;
   /** the folder paths are resolved against and reported relative to (default: process.cwd()) */
   cwd?: string;
+  /** artifact files larger than this are reported, not read (default: the reader's limit) */
+  maxFileBytes?: number;
 }
 
 export interface ValidationReport {
@@ -69,7 +71,7 @@ export async function validateArtifacts(options: ValidateOptions = {}): Promise<
     return report(display(artifacts), 0, 0, findings);
   }
 
-  const read = await readArtifacts(artifacts);
+  const read = await readArtifacts(artifacts, options.maxFileBytes !== undefined ? { maxFileBytes: options.maxFileBytes } : {});
   const ctx = new ValidationContext(read);
   checkInformationSchemas(ctx);
   checkSpecifications(ctx);

@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readArtifacts } from '../../core/files/read.ts';
 import type { Finding } from '../../core/validate/findings.ts';
-import { V6_SAMPLE, V7_SAMPLE, makeTree } from '../fixtures/files/tree.ts';
+import { V6_SAMPLE, V7_SAMPLE, makeTree, removeTempDirs } from '../fixtures/files/tree.ts';
+
+afterAll(removeTempDirs);
 
 const rules = (findings: readonly Finding[]): string[] => findings.map((f) => `${f.rule} ${f.file}:${f.line}`);
 

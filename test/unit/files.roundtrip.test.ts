@@ -3,11 +3,13 @@
 import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simpleGit } from 'simple-git';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readArtifacts } from '../../core/files/read.ts';
 import { writeArtifacts } from '../../core/files/write.ts';
 import type { State } from '../../core/state.ts';
-import { REPO_ARTIFACTS, V6_SAMPLE, V7_SAMPLE, tempDir } from '../fixtures/files/tree.ts';
+import { REPO_ARTIFACTS, V6_SAMPLE, V7_SAMPLE, tempDir, removeTempDirs } from '../fixtures/files/tree.ts';
+
+afterAll(removeTempDirs);
 
 const SOURCES = [
   ['the APIOps v7 sample', V7_SAMPLE],
@@ -55,11 +57,9 @@ describe.each(SOURCES)('round trip of %s', (_name, source) => {
 
   it('writes the same bytes twice: a second write into the written folder changes nothing', async () => {
     const { state } = await readArtifacts(source);
-    const { repo, artifacts } = await commitCopy(await (async () => {
-      const dir = await tempDir('apiops-once-');
-      await writeArtifacts(dir, state);
-      return dir;
-    })());
+    const written = await tempDir('apiops-once-');
+    await writeArtifacts(written, state);
+    const { repo, artifacts } = await commitCopy(written);
     const again = await writeArtifacts(artifacts, state);
     expect(again.written).toEqual([]);
     expect((await simpleGit(repo).status()).files).toEqual([]);

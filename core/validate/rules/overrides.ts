@@ -64,5 +64,5 @@ function entryExists(ctx: ValidationContext, entry: OverrideEntry): boolean {
   if (!ctx.exists(parent, entry.names.slice(0, -1))) return false;
   const known = ctx.operations.get(resourceKey(parent, entry.names.slice(0, -1)));
   const name = (entry.names[entry.names.length - 1] ?? '').toLowerCase();
-  return known?.has(name) === true || ctx.state.children('apiOperationPolicy', entry.names).length > 0 || known === undefined;
+  return known?.has(name) === true || ctx.children('apiOperationPolicy', entry.names).length > 0 || known === undefined;
 }

@@ -26,7 +26,7 @@ function getProperty(resource: Resource, path: string): Json | undefined {
 }
 
 export function checkReferences(ctx: ValidationContext): void {
-  for (const resource of ctx.state.list()) {
+  for (const resource of ctx.resources) {
     checkParent(ctx, resource);
     checkLink(ctx, resource);
     const spec = kindSpec(resource.kind);

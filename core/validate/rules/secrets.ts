@@ -44,7 +44,7 @@ function pattern(text: string): { index: number; what: string } | undefined {
 }
 
 export function checkSecrets(ctx: ValidationContext): void {
-  for (const resource of ctx.state.list()) {
+  for (const resource of ctx.resources) {
     for (const path of secretLiterals(resource.kind, resource.properties)) {
       const file = ctx.fileOf(resource, 'information');
       const at = ctx.atPointer(file, `/properties/${path.split('.').join('/')}`, ctx.where(resource));
@@ -61,8 +61,8 @@ export function checkSecrets(ctx: ValidationContext): void {
     if (file.broken) continue;
     if (file.shape === 'policy' || file.shape === 'fragmentPolicy') checkPolicyCredentials(ctx, file);
   }
-  for (const backend of ctx.state.list('backend')) checkBackendCredentials(ctx, backend);
-  for (const nv of ctx.state.list('namedValue')) {
+  for (const backend of ctx.list('backend')) checkBackendCredentials(ctx, backend);
+  for (const nv of ctx.list('namedValue')) {
     const value = nv.properties.value;
     if (nv.properties.secret === true || typeof value !== 'string') continue;
     const found = pattern(value);

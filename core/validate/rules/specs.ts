@@ -1,6 +1,7 @@
 // API specifications: they must parse the way APIM's importer parses them (core/specs mirrors it),
 // be the format their file name says (APIOps picks the importer by extension), fit the API's type, and define
 // every operation an `operations/<op>/policy.xml` folder names.
+import { createHash } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { type ImportFormat, type ImportedApi, SpecImportError, importSpec } from '../../specs/index.ts';
 import { parseJson, isJsonObject } from '../../files/json.ts';
@@ -78,14 +79,37 @@ function importProblem(error: SpecImportError): { line: number; column: number; 
   return { line: m ? Number(m[1]) : 1, column: m ? Number(m[2]) : 1, message: message.length > 300 ? `${message.slice(0, 300)}…` : message };
 }
 
+type ImportResult = { operations: Set<string> } | { problem: ReturnType<typeof importProblem> };
+
+/**
+ * Imports are the expensive part of validation (YAML parsing); revisions and versions often carry the very same
+ * document, so each distinct document is imported once per run (keyed by a digest, not by the text).
+ */
+function importOnce(imports: Map<string, ImportResult>, format: SpecFormat, text: string): ImportResult {
+  const key = `${format}:${createHash('sha1').update(text).digest('base64')}`;
+  let result = imports.get(key);
+  if (!result) {
+    try {
+      const imported: ImportedApi = importSpec(IMPORT_FORMAT[format], text);
+      result = { operations: new Set(imported.operations.map((o) => o.name.toLowerCase())) };
+    } catch (error) {
+      if (!(error instanceof SpecImportError)) throw error;
+      result = { problem: importProblem(error) };
+    }
+    imports.set(key, result);
+  }
+  return result;
+}
+
 export function checkSpecifications(ctx: ValidationContext): void {
+  const imports = new Map<string, ImportResult>();
   for (const file of ctx.read.files.values()) {
     if (file.shape !== 'specification' || file.broken) continue;
-    checkSpecification(ctx, file);
+    checkSpecification(ctx, file, imports);
   }
 }
 
-function checkSpecification(ctx: ValidationContext, file: ArtifactFile): void {
+function checkSpecification(ctx: ValidationContext, file: ArtifactFile, imports: Map<string, ImportResult>): void {
   const [apiName] = JSON.parse(file.keys[0] ?? '[]').slice(1) as string[];
   const api = apiName === undefined ? undefined : ctx.state.get('api', [apiName]);
   const attached = api?.specification !== undefined && ctx.fileOf(api, 'specification')?.path === file.path;
@@ -107,12 +131,9 @@ function checkSpecification(ctx: ValidationContext, file: ArtifactFile): void {
       return;
     }
   }
-  let imported: ImportedApi;
-  try {
-    imported = importSpec(IMPORT_FORMAT[format], text);
-  } catch (error) {
-    if (!(error instanceof SpecImportError)) throw error;
-    const problem = importProblem(error);
+  const result = importOnce(imports, format, text);
+  if ('problem' in result) {
+    const { problem } = result;
     ctx.findings.push(finding('spec-syntax', { file: file.path, line: problem.line, column: problem.column }, `cannot be imported as ${FORMAT_TITLE[format]}: ${problem.message}`));
     return;
   }
@@ -122,9 +143,9 @@ function checkSpecification(ctx: ValidationContext, file: ArtifactFile): void {
   if (fits && !fits.includes(format)) {
     ctx.findings.push(finding('spec-format', { file: file.path }, `is ${FORMAT_TITLE[format]}, which does not fit the API's type '${type}'${fits.length > 0 ? ` (expected ${fits.map((f) => FORMAT_TITLE[f]).join(' or ')})` : ''}`));
   }
-  const operations = new Set(imported.operations.map((o) => o.name.toLowerCase()));
+  const { operations } = result;
   ctx.operations.set(resourceKey('api', api.names), operations);
-  for (const policy of ctx.state.children('apiOperationPolicy', api.names)) {
+  for (const policy of ctx.children('apiOperationPolicy', api.names)) {
     const operation = policy.names[1] ?? '';
     if (operations.has(operation.toLowerCase())) continue;
     ctx.findings.push(
