@@ -2,17 +2,9 @@
 // cased, spaces as underscores, hyphens kept). Everything is a string; an empty string is an input not given.
 import type { ExtractInput } from '../settings.ts';
 
-export type Environment = Readonly<Record<string, string | undefined>>;
+import { type Environment, getBooleanInput as getBoolean, getInput } from '../../core/github/actions.ts';
 
-export function getInput(env: Environment, name: string): string | undefined {
-  const value = env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`]?.trim();
-  return value ? value : undefined;
-}
-
-function getBoolean(env: Environment, name: string): boolean {
-  const value = getInput(env, name)?.toLowerCase();
-  return value === 'true' || value === 'yes' || value === '1';
-}
+export type { Environment };
 
 /** The inputs of extractor/action.yml as the settings resolver takes them (the same names as the CLI's flags). */
 export function readInputs(env: Environment, cwd = process.cwd()): ExtractInput {
