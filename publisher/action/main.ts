@@ -72,6 +72,9 @@ export async function main(env: Environment = process.env): Promise<number> {
     const failed = result.outcomes.filter((o) => (apply ? !(o.status === 'applied' || o.status === 'unchanged') : o.status !== 'planned'));
     setOutput(env, 'failed-targets', failed.map((o) => o.target).join(','));
     let summary = mask(renderMarkdown(result.plan, { title: apply ? `apiops publish ${result.commit?.slice(0, 12) ?? ''}` : 'apiops diff' }));
+    const markdownFile = planFile.replace(/\.json$/, '.md');
+    await writeFile(markdownFile, summary);
+    setOutput(env, 'markdown', markdownFile);
     if (apply) {
       const rows = result.outcomes.map((o) => `| ${o.target} | ${o.status} | ${o.apply?.applied.length ?? 0} | ${o.apply?.failed.length ?? 0} | ${o.apply?.notAttempted.length ?? 0} | ${o.recorded?.slice(0, 12) ?? '—'} |`);
       summary += `\n\n| target | result | applied | failed | not attempted | holds |\n|---|---|---|---|---|---|\n${rows.join('\n')}\n`;
