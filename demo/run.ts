@@ -28,7 +28,11 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     say();
     say('1. apiops diff — what publishing would change');
     const before = await run({ configFile: workspace.config, apply: false, full: true, allowMassDelete: true, env: process.env, pollIntervalMs: 5 });
-    say(renderText(before.plan, { color }));
+    // one region in full; the others plan the same changes
+    const [first, ...others] = before.plan.targets;
+    if (first) say(renderText({ version: 1, targets: [first] }, { color }));
+    for (const t of others) say(`   ${t.target}: ${t.summary.create} to create, ${t.summary.update} to update, ${t.summary.delete} to delete, ${t.summary.unchanged} unchanged`);
+    say();
     say('2. apiops publish — every region, in parallel, in dependency order');
     const published = await run({ configFile: workspace.config, apply: true, full: false, allowMassDelete: false, env: process.env, pollIntervalMs: 5, log: (l) => options.err.write(`   ${l}\n`) });
     for (const o of published.outcomes) say(`   ${o.target}: ${o.status}, ${o.apply?.applied.length ?? 0} changes applied, recorded ${o.recorded?.slice(0, 12) ?? '-'}${o.error ? ` — ${o.error}` : ''}`);
