@@ -17,7 +17,7 @@ import { type ResourceKey, resourceKey } from '../core/state.ts';
 import { EXTRACTOR_FILTER_FILE, type ValidationReport, validateArtifacts } from '../core/validate/validate.ts';
 import { desiredFor } from './desired.ts';
 import { resourceOfPath } from './paths.ts';
-import { changedFiles, commitExists, isAncestor, materialize, repoRelative, repositoryRoot, resolveCommit } from './source.ts';
+import { changedFiles, commitExists, isAncestor, isClean, materialize, repoRelative, repositoryRoot, resolveCommit } from './source.ts';
 import { type TargetOutcome, runTarget } from './target.ts';
 
 export interface RunSettings {
@@ -110,15 +110,25 @@ export async function run(settings: RunSettings): Promise<RunResult> {
   // the files as they are at the commit (or in the working tree)
   const filterFile = join(dirname(configFile), EXTRACTOR_FILTER_FILE);
   const wanted = [config.artifacts, ...targets.map((t) => t.overrides).filter((p): p is string => p !== undefined)];
-  const snapshot = commit && repo ? await materialize(repo, commit, wanted.map((p) => repoRelative(repo, p))) : null;
+  // APIOPS_TIMING=1 prints how long each phase took (stderr)
+  const started = performance.now();
+  const phase = (name: string) => {
+    if (settings.env.APIOPS_TIMING) log(`[timing] ${name}: ${(performance.now() - started).toFixed(0)} ms`);
+  };
+  // the checkout is the commit (the usual CI case): read the working tree instead of extracting the commit
+  const checkedOut = commit && repo && commit === (await resolveCommit(repo, 'HEAD')) && (await isClean(repo, wanted.map((p) => repoRelative(repo, p))));
+  const snapshot = commit && repo && !checkedOut ? await materialize(repo, commit, wanted.map((p) => repoRelative(repo, p))) : null;
+  phase('files of the commit');
   const at = (path: string) => (snapshot && repo ? join(snapshot.root, repoRelative(repo, path)) : path);
   try {
     const artifacts = at(config.artifacts);
     const validation = await validateArtifacts({ artifacts, config: configFile, cwd: dirname(configFile) });
+    phase('validated');
     if (!validation.valid) {
       return { validation, plan: { version: 1, targets: [] }, outcomes: [], secrets: [], commit };
     }
-    const base = (await readArtifacts(artifacts)).state;
+    const base = (validation.read ?? (await readArtifacts(artifacts))).state;
+    phase('read');
     const filter: ExtractorFilter = (await exists(filterFile)) ? await readExtractorFilter(filterFile) : NO_FILTER;
     const secrets = new Set<string>();
     // unique per run: two runs in one process (or one CI job) must not take each other's lock for their own
@@ -186,6 +196,7 @@ export async function run(settings: RunSettings): Promise<RunResult> {
         return outcome;
       }),
     );
+    phase('targets done');
     return { validation, plan: { version: 1, targets: outcomes.map((o) => o.plan) }, outcomes, secrets: [...secrets], commit };
   } finally {
     await snapshot?.cleanup();

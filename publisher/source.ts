@@ -55,6 +55,12 @@ export async function materialize(repo: string, commit: string, paths: string[])
   return { root, commit, cleanup: () => rm(root, { recursive: true, force: true }) };
 }
 
+/** No uncommitted or untracked change below the given repository-relative paths. */
+export async function isClean(repo: string, paths: string[]): Promise<boolean> {
+  const out = await simpleGit(repo).raw(['status', '--porcelain', '--untracked-files=all', '--', ...paths]);
+  return out.trim() === '';
+}
+
 /** Repository-relative POSIX path of a file inside the repository. */
 export function repoRelative(repo: string, path: string): string {
   return relative(repo, path).split(sep).join('/');

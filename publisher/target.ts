@@ -149,7 +149,8 @@ export async function runTarget(run: TargetRun): Promise<TargetOutcome> {
     }
     const mode = scope === null ? 'full' : 'incremental';
     plan = emptyPlan(run, recorded, mode);
-    const live = scope === null ? (await readLive(arm, { filter: run.filter, concurrency: run.concurrency })).state : await readScoped(arm, scope);
+    // the diff compares an API's operations, not its exported document: no export requests
+    const live = scope === null ? (await readLive(arm, { filter: run.filter, concurrency: run.concurrency, specifications: false })).state : await readScoped(arm, scope);
     const liveSecrets = await readSecrets(arm, run.desired, live, scope ?? undefined);
     const owned = (r: Resource) => !isSystemResource(r.kind, r.names, r.properties) && run.filter.includes(r.kind, r.names);
     const diff = diffStates(run.desired, live, { scope: scope ?? undefined, prune: run.mode.prune, owned, liveSecrets });

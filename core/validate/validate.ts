@@ -5,7 +5,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { type ApiopsConfig, DEFAULT_CONFIG_FILE, loadApiopsConfig } from '../config/apiops.ts';
 import { loadExtractorFilter } from '../config/filter.ts';
 import { loadOverrides } from '../config/overrides.ts';
-import { readArtifacts } from '../files/read.ts';
+import { type ReadResult, readArtifacts } from '../files/read.ts';
 import { ValidationContext } from './context.ts';
 import { type Finding, type Severity, countBySeverity, finding, sortFindings } from './findings.ts';
 import { checkPolicies, checkNamedValueTokens } from './rules/policies.ts';
@@ -39,6 +39,8 @@ export interface ValidationReport {
   counts: Record<Severity, number>;
   /** no errors (warnings and notices do not fail validation) */
   valid: boolean;
+  /** what was read, so that a caller going on to publish does not read the folder twice */
+  read?: ReadResult;
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -97,7 +99,7 @@ export async function validateArtifacts(options: ValidateOptions = {}): Promise<
   }
   const fromArtifacts = [...read.findings, ...ctx.findings].map((f) => ({ ...f, file: display(join(artifacts, f.file)) }));
   findings.push(...fromArtifacts, ...configFindings.map((f) => ({ ...f, file: display(f.file) })));
-  return report(display(artifacts), read.files.size, read.state.size, findings);
+  return { ...report(display(artifacts), read.files.size, read.state.size, findings), read };
 }
 
 function report(artifacts: string, files: number, resources: number, findings: Finding[]): ValidationReport {
