@@ -4,7 +4,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator } from '../emulator/index.ts';
+import { spawnEmulator } from './emulator-process.ts';
 import { LEVELS } from '../core/kinds.ts';
 import { run } from '../publisher/run.ts';
 import { createWorkspace } from '../demo/workspace.ts';
@@ -21,7 +21,7 @@ function peakMb(): number {
 }
 
 export async function benchPublish(): Promise<void> {
-  const emulator = await startEmulator({ instances: REGIONS, bare: true, knobs: { latencyMs: LATENCY_MS } });
+  const emulator = await spawnEmulator(['--instances', REGIONS.join(','), '--bare', '--latency-ms', String(LATENCY_MS)]);
   const estate = await mkdtemp(join(tmpdir(), 'apiops-bench-estate-'));
   const files = await writeSyntheticEstate(estate, { apis: APIS, operations: OPERATIONS, products: 3 });
   const repo = await createWorkspace({ emulator, artifactsFrom: estate });
@@ -29,11 +29,13 @@ export async function benchPublish(): Promise<void> {
   try {
     console.log(`estate: ${APIS} APIs × ${OPERATIONS} operations, ${files} files; ${REGIONS.length} regions; ${LATENCY_MS} ms latency; ${CONCURRENCY} requests in flight per region`);
 
-    emulator.resetCounts();
+    await emulator.resetCounts();
     let started = performance.now();
+    const cpu = process.cpuUsage();
     const full = await run({ ...base, apply: true, full: true });
     const fullMs = performance.now() - started;
-    const counts = emulator.counts();
+    const cpuMs = (process.cpuUsage(cpu).user + process.cpuUsage(cpu).system) / 1000;
+    const counts = await emulator.counts();
     const perRegion = REGIONS.map((r) => Object.values(counts[r] ?? {}).reduce((a, b) => a + b, 0));
     const writesPerRegion = REGIONS.map((r) => Object.entries(counts[r] ?? {}).filter(([k]) => /^(PUT|PATCH|DELETE) /.test(k)).reduce((a, [, n]) => a + n, 0));
     const levels = new Set(full.outcomes[0]?.plan.items.map((i) => LEVELS[i.kind]) ?? []).size;
@@ -45,15 +47,16 @@ export async function benchPublish(): Promise<void> {
     console.log(`  requests/region   : ${perRegion.join(', ')} (writes ${writesPerRegion.join(', ')}); ${levels} dependency levels`);
     console.log(`  lower bound       : ${bound.toFixed(0)} ms (requests) / ${writesBound.toFixed(0)} ms (writes only)`);
     console.log(`  ratio             : ${(fullMs / bound).toFixed(2)} × the request bound (target ≤ 1.3), ${(fullMs / writesBound).toFixed(2)} × the write bound`);
+    console.log(`  publisher CPU     : ${cpuMs.toFixed(0)} ms (${((cpuMs * 1000) / perRegion.reduce((a, b) => a + b, 0)).toFixed(0)} µs per request)`);
 
     const file = join(repo.artifacts, 'apis', 'api-7', 'operations', 'op-3', 'policy.xml');
     await writeFile(file, (await readFile(file, 'utf8')).replace('<value>3</value>', '<value>3-changed</value>'));
     await repo.commit('one operation policy');
-    emulator.resetCounts();
+    await emulator.resetCounts();
     started = performance.now();
     const incremental = await run({ ...base, apply: true, full: false });
     const incMs = performance.now() - started;
-    const incWrites = Object.values(emulator.counts()).map((c) => Object.entries(c).filter(([k]) => /^(PUT|PATCH|DELETE) /.test(k)).reduce((a, [, n]) => a + n, 0));
+    const incWrites = Object.values(await emulator.counts()).map((c) => Object.entries(c).filter(([k]) => /^(PUT|PATCH|DELETE) /.test(k)).reduce((a, [, n]) => a + n, 0));
     console.log(`incremental publish : ${incMs.toFixed(0)} ms (target < 1000); ${incremental.outcomes.map((o) => `${o.target} ${o.status} ${o.plan.mode}`).join(', ')}; writes/region ${incWrites.join(', ')}`);
 
     started = performance.now();

@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type SimpleGit, simpleGit } from 'simple-git';
-import type { RunningEmulator } from '../emulator/index.ts';
+import type { EmulatorInfo } from '../emulator/index.ts';
+
+/** What a workspace needs of an emulator: its ready line and the CA certificate. */
+export type EmulatorAccess = EmulatorInfo & { caCert: string };
 
 export const SAMPLE_ARTIFACTS = fileURLToPath(new URL('../artifacts', import.meta.url));
 
@@ -21,7 +24,7 @@ export interface Workspace {
   close(): Promise<void>;
 }
 
-export async function createWorkspace(input: { emulator: RunningEmulator; artifactsFrom?: string; overrides?: Record<string, string>; extra?: string }): Promise<Workspace> {
+export async function createWorkspace(input: { emulator: EmulatorAccess; artifactsFrom?: string; overrides?: Record<string, string>; extra?: string }): Promise<Workspace> {
   const dir = await mkdtemp(join(tmpdir(), 'apiops-repo-'));
   const git = simpleGit(dir);
   await git.init(['--initial-branch=main']);

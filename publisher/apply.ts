@@ -80,10 +80,10 @@ const WRITE_HOOKS: Partial<Record<Kind, WriteHook>> = {
         props.value = spec.content;
       }
       if (spec?.format === 'graphql' && props.type === undefined) props.type = 'graphql';
-      await arm.put('api', item.names, { properties: props });
+      await arm.put('api', item.names, { properties: props }, { read: false });
       // GraphQL: the schema is its own resource (apiops: PUT apis/<a>/schemas/graphql)
       if (spec?.format === 'graphql' && (creating || item.spec !== undefined)) {
-        await arm.put('apiSchema', [item.names[0]!, 'graphql'], { properties: { contentType: GRAPHQL_CONTENT_TYPE, document: { value: spec.content } } });
+        await arm.put('apiSchema', [item.names[0]!, 'graphql'], { properties: { contentType: GRAPHQL_CONTENT_TYPE, document: { value: spec.content } } }, { read: false });
       }
     },
     deleteQuery: { deleteRevisions: 'true' },
@@ -129,7 +129,7 @@ async function applyItem(ctx: WriteContext): Promise<void> {
     return;
   }
   if (hook?.put) await hook.put(ctx);
-  else await arm.put(item.kind, item.names, { properties: writableProperties(ctx.want!) });
+  else await arm.put(item.kind, item.names, { properties: writableProperties(ctx.want!) }, { read: false });
   if (ctx.creating && hook?.afterCreate) await hook.afterCreate(ctx);
 }
 

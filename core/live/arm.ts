@@ -118,12 +118,15 @@ export class Arm {
     return out;
   }
 
-  /** PUT a resource and wait for it, long-running or not; returns what APIM holds afterwards. */
-  async put(kind: Kind, names: readonly string[], body: JsonObject, options: { query?: Record<string, string>; ifMatch?: string } = {}): Promise<ArmContract | undefined> {
+  /**
+   * PUT a resource and wait for it, long-running or not; returns what APIM holds afterwards. `read: false` skips
+   * the GET after a long-running write (the publisher does not need the answer: one request less per API).
+   */
+  async put(kind: Kind, names: readonly string[], body: JsonObject, options: { query?: Record<string, string>; ifMatch?: string; read?: boolean } = {}): Promise<ArmContract | undefined> {
     const url = this.url(armRelativePath(kind, names), options.query);
     const res = await this.#check('PUT', url, body, options.ifMatch ? { 'if-match': options.ifMatch } : {});
     if (await this.#awaitOperation(res, 'PUT', url)) {
-      return this.get(kind, names);
+      return options.read === false ? undefined : this.get(kind, names);
     }
     return typeof res.body === 'object' ? (res.body as ArmContract) : undefined;
   }

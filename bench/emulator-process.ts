@@ -1,0 +1,47 @@
+// An emulator in a process of its own, as `apiops emulator` runs: benchmarks measure the client's work on one
+// core while the emulator answers on the other, rather than both sharing one event loop.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import https from 'node:https';
+import type { EmulatorAccess } from '../demo/workspace.ts';
+
+const BIN = fileURLToPath(new URL('../bin/apiops.js', import.meta.url));
+
+export interface EmulatorProcess extends EmulatorAccess {
+  counts(): Promise<Record<string, Record<string, number>>>;
+  resetCounts(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function spawnEmulator(args: string[]): Promise<EmulatorProcess> {
+  const child = spawn(process.execPath, [BIN, 'emulator', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`the emulator exited with ${code}`)));
+  });
+  const info = JSON.parse(line) as Omit<EmulatorAccess, 'caCert'> & { caCertPath: string };
+  const caCert = readFileSync(info.caCertPath, 'utf8');
+  const admin = (method: string, path: string) =>
+    new Promise<string>((resolve, reject) => {
+      const req = https.request(`${info.endpoint}/_emulator/${path}`, { method, ca: caCert }, (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve(body));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  return {
+    ...info,
+    caCert,
+    counts: async () => JSON.parse(await admin('GET', 'counts')) as Record<string, Record<string, number>>,
+    resetCounts: async () => void (await admin('DELETE', 'counts')),
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
