@@ -6,38 +6,10 @@ import { type Kind, kindSpec } from './kinds.ts';
 import { canonicalPolicy } from './policy.ts';
 import type { Json, JsonObject, Resource } from './state.ts';
 import { relativizeId } from './files/ids.ts';
+import { deletePath, getPath, setPath } from './json-path.ts';
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function deleteDotted(obj: JsonObject, path: string): void {
-  const parts = path.split('.');
-  let cur: Json | undefined = obj;
-  for (const part of parts.slice(0, -1)) {
-    if (!isObject(cur)) return;
-    cur = cur[part];
-  }
-  if (isObject(cur)) delete cur[parts[parts.length - 1]!];
-}
-
-function getDotted(obj: JsonObject, path: string): Json | undefined {
-  let cur: Json | undefined = obj;
-  for (const part of path.split('.')) {
-    if (!isObject(cur)) return undefined;
-    cur = cur[part];
-  }
-  return cur;
-}
-
-function setDotted(obj: JsonObject, path: string, value: Json): void {
-  const parts = path.split('.');
-  let cur: JsonObject = obj;
-  for (const part of parts.slice(0, -1)) {
-    if (!isObject(cur[part])) return;
-    cur = cur[part] as JsonObject;
-  }
-  cur[parts[parts.length - 1]!] = value;
 }
 
 /** Drops nulls (APIM answers absent optional properties as null) and sorts keys, recursively. */
@@ -99,11 +71,11 @@ export interface ComparableOptions {
 export function comparableProperties(kind: Kind, properties: JsonObject, options: ComparableOptions = {}): JsonObject {
   const spec = kindSpec(kind);
   const out = structuredClone(properties);
-  for (const key of [...spec.props.readOnly, ...spec.props.writeOnly]) deleteDotted(out, key);
-  if (options.withoutSecrets) for (const key of secretProperties(kind, properties)) deleteDotted(out, key);
+  for (const key of [...spec.props.readOnly, ...spec.props.writeOnly]) deletePath(out, key);
+  if (options.withoutSecrets) for (const key of secretProperties(kind, properties)) deletePath(out, key);
   for (const ref of spec.props.references) {
-    const value = getDotted(out, ref.property);
-    if (typeof value === 'string') setDotted(out, ref.property, relativizeId(value));
+    const value = getPath(out, ref.property);
+    if (typeof value === 'string') setPath(out, ref.property, relativizeId(value));
   }
   if (spec.policy && typeof out.value === 'string') {
     out.value = canonical(out.value);
@@ -112,8 +84,8 @@ export function comparableProperties(kind: Kind, properties: JsonObject, options
   }
   const cleaned = (clean(out) ?? {}) as JsonObject;
   for (const [key, def] of Object.entries(spec.props.serverDefaults)) {
-    const value = getDotted(cleaned, key);
-    if (value !== undefined && jsonEqual(clean(value as Json), clean(def as Json))) deleteDotted(cleaned, key);
+    const value = getPath(cleaned, key);
+    if (value !== undefined && jsonEqual(clean(value as Json), clean(def as Json))) deletePath(cleaned, key);
   }
   return cleaned;
 }

@@ -1,7 +1,7 @@
 // `publish` and `diff` for every target at once: validate first (any error: nothing is written anywhere), then
 // each target in parallel — a failing target never stops the others.
 import { randomUUID } from 'node:crypto';
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { simpleGit } from 'simple-git';
 import type { TokenCredential } from '@azure/core-auth';
@@ -19,6 +19,7 @@ import { desiredFor } from './desired.ts';
 import { resourceOfPath } from './paths.ts';
 import { changedFiles, commitExists, isAncestor, isClean, materialize, repoRelative, repositoryRoot, resolveCommit } from './source.ts';
 import { type TargetOutcome, runTarget } from './target.ts';
+import { exists } from '../core/fs.ts';
 
 export interface RunSettings {
   /** apiops.yaml */
@@ -56,14 +57,6 @@ export interface RunResult {
   commit: string | null;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function defaultCredential(): Promise<TokenCredential> {
   // loaded on use: emulator runs and `--help` do not pay for @azure/identity

@@ -1,10 +1,10 @@
 // apiops.yaml: where the artifacts are and every APIM instance (target) a merged commit is published to.
-import { access } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { CONFIG_SCHEMAS } from '../../schemas/index.ts';
 import { type Finding, finding, sortFindings } from '../validate/findings.ts';
 import { type Loaded, orThrow, readYamlFile, schemaFindings } from './load.ts';
 import { pointerPath } from './yaml.ts';
+import { exists } from '../fs.ts';
 
 export const DEFAULT_CONFIG_FILE = 'apiops.yaml';
 
@@ -106,11 +106,3 @@ export async function readApiopsConfig(file: string): Promise<ApiopsConfig> {
   return orThrow(await loadApiopsConfig(file));
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}

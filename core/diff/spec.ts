@@ -1,7 +1,7 @@
 // API specifications compared by what APIM makes of them: the operations. APIM rewrites an imported document
 // (re-serialises it, adds its own servers, renames inline schemas), so comparing text would always differ.
 import type { ApiSpecification, Resource } from '../state.ts';
-import { type ImportFormat, type OperationContract, importSpec } from '../specs/index.ts';
+import { IMPORT_FORMATS, type ImportFormat, type OperationContract, importSpec } from '../specs/index.ts';
 import type { SpecChange } from '../plan/types.ts';
 
 // One estate's specifications are parsed again and again (implied properties, operations, several targets):
@@ -23,19 +23,9 @@ function imported(spec: ApiSpecification): ReturnType<typeof importSpec> | null 
   return result;
 }
 
-const IMPORT_FORMAT: Record<ApiSpecification['format'], ImportFormat> = {
-  'openapi-yaml': 'openapi',
-  'swagger-yaml': 'openapi',
-  'openapi-json': 'openapi+json',
-  'swagger-json': 'swagger-json',
-  graphql: 'graphql',
-  wsdl: 'wsdl',
-  'wadl': 'wadl-xml',
-};
-
 /** The import format APIM is sent for a specification kept in Git. */
 export function importFormatOf(spec: ApiSpecification): ImportFormat {
-  return IMPORT_FORMAT[spec.format];
+  return IMPORT_FORMATS[spec.format];
 }
 
 export interface OperationView {

@@ -29,6 +29,20 @@ export type {
   SourceDocument,
 } from './types.ts';
 
+/** How a specification is kept in Git (the State's `ApiSpecification.format`). */
+export type FileFormat = 'openapi-yaml' | 'openapi-json' | 'swagger-json' | 'swagger-yaml' | 'graphql' | 'wsdl' | 'wadl';
+
+/** The import format APIM is sent for each file format (APIOps ApiSpecification.cs; Swagger 2 YAML goes through `openapi`). */
+export const IMPORT_FORMATS: Readonly<Record<FileFormat, ImportFormat>> = {
+  'openapi-yaml': 'openapi',
+  'swagger-yaml': 'openapi',
+  'openapi-json': 'openapi+json',
+  'swagger-json': 'swagger-json',
+  graphql: 'graphql',
+  wsdl: 'wsdl',
+  wadl: 'wadl-xml',
+};
+
 /** Inline formats (APIM's KnownContentFormat); the `*-link` formats need the internet and are not handled here. */
 export type ImportFormat = 'openapi' | 'openapi+json' | 'swagger-json' | 'graphql' | 'wsdl' | 'wadl-xml';
 

@@ -1,6 +1,5 @@
 // `apiops validate`: read the artifacts leniently, run every rule, check apiops.yaml and each target's overrides,
 // and return located findings. Never throws on bad content; only an unusable invocation is an error.
-import { access } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { type ApiopsConfig, DEFAULT_CONFIG_FILE, loadApiopsConfig } from '../config/apiops.ts';
 import { loadExtractorFilter } from '../config/filter.ts';
@@ -14,6 +13,7 @@ import { checkReferences } from './rules/references.ts';
 import { checkInformationSchemas } from './rules/schema.ts';
 import { checkSecrets } from './rules/secrets.ts';
 import { checkSpecifications } from './rules/specs.ts';
+import { exists } from '../fs.ts';
 
 export const EXTRACTOR_FILTER_FILE = 'configuration.extractor.yaml';
 
@@ -43,14 +43,6 @@ export interface ValidationReport {
   read?: ReadResult;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export async function validateArtifacts(options: ValidateOptions = {}): Promise<ValidationReport> {
   const cwd = options.cwd ?? process.cwd();

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExtractorAction } from '../../extractor/action/build.ts';
 import { seedState } from '../support/seed.ts';
 import { type EmulatedInstance, emulatedInstance, snapshot, tempFolder, v7SampleState } from './helpers.ts';
+import { parseOutputs } from '../support/actions.ts';
 
 interface ActionRun {
   code: number;
@@ -17,19 +18,6 @@ interface ActionRun {
   summary: string;
 }
 
-/** The runner's GITHUB_OUTPUT file format: `name<<delimiter`, the value's lines, the delimiter. */
-function parseOutputs(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<]+)<<(.+)$/.exec(lines[i] ?? '');
-    if (!m) continue;
-    const value: string[] = [];
-    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i] ?? '');
-    out[m[1] as string] = value.join('\n');
-  }
-  return out;
-}
 
 describe('extractor/action.yml (bundled)', () => {
   let inst: EmulatedInstance;

@@ -14,7 +14,7 @@ import { parseExtractorFilter } from '../../core/config/filter.ts';
 import { orThrow } from '../../core/config/load.ts';
 import { sameResource } from '../../core/normalize.ts';
 import type { ApiSpecification, State } from '../../core/state.ts';
-import { type ImportFormat, importSpec } from '../../core/specs/index.ts';
+import { IMPORT_FORMATS, importSpec } from '../../core/specs/index.ts';
 import { seedState } from '../support/seed.ts';
 import { type EmulatedInstance, emulatedInstance, v7SampleState } from './helpers.ts';
 
@@ -176,19 +176,10 @@ describe('the request queue', () => {
   });
 });
 
-const IMPORT_FORMAT: Record<ApiSpecification['format'], ImportFormat> = {
-  'openapi-yaml': 'openapi',
-  'swagger-yaml': 'openapi',
-  'openapi-json': 'openapi+json',
-  'swagger-json': 'swagger-json',
-  graphql: 'graphql',
-  wsdl: 'wsdl',
-  wadl: 'wadl-xml',
-};
 
 /** The operations a specification defines, as `name METHOD /template` (what APIM makes of it). */
 function operationsOf(spec: ApiSpecification): string[] {
-  return importSpec(IMPORT_FORMAT[spec.format], spec.content)
+  return importSpec(IMPORT_FORMATS[spec.format], spec.content)
     .operations.map((o) => `${o.name.toLowerCase()} ${o.properties.method} ${o.properties.urlTemplate}`)
     .sort();
 }

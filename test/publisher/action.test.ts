@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAction } from '../../core/github/build.ts';
 import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 import { type Workspace, createWorkspace } from '../../demo/workspace.ts';
+import { parseOutputs } from '../support/actions.ts';
 
 const SECRET = 'tok-action-b7e1-do-not-print';
 
@@ -16,18 +17,6 @@ let repo: Workspace;
 let folder: string;
 let bundle: string;
 
-function parseOutputs(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<]+)<<(.+)$/.exec(lines[i] ?? '');
-    if (!m) continue;
-    const value: string[] = [];
-    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i] ?? '');
-    out[m[1]!] = value.join('\n');
-  }
-  return out;
-}
 
 async function runAction(inputs: Record<string, string>): Promise<{ code: number; stdout: string; outputs: Record<string, string>; summary: string }> {
   const stamp = `${Date.now()}-${Math.random().toString(16).slice(2)}`;

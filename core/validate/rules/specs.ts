@@ -3,7 +3,7 @@
 // every operation an `operations/<op>/policy.xml` folder names.
 import { createHash } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
-import { type ImportFormat, type ImportedApi, SpecImportError, importSpec } from '../../specs/index.ts';
+import { IMPORT_FORMATS, type ImportedApi, SpecImportError, importSpec } from '../../specs/index.ts';
 import { parseJson, isJsonObject } from '../../files/json.ts';
 import { type SpecFormat, sniffSpecificationFormat } from '../../files/layout.ts';
 import type { ArtifactFile } from '../../files/read.ts';
@@ -12,16 +12,6 @@ import { type Json, resourceKey } from '../../state.ts';
 import { finding } from '../findings.ts';
 import type { ValidationContext } from '../context.ts';
 
-/** The APIM import format for each file format (APIOps ApiSpecification.cs; Swagger 2 YAML goes through `openapi`). */
-const IMPORT_FORMAT: Record<SpecFormat, ImportFormat> = {
-  'openapi-yaml': 'openapi',
-  'swagger-yaml': 'openapi',
-  'openapi-json': 'openapi+json',
-  'swagger-json': 'swagger-json',
-  graphql: 'graphql',
-  wsdl: 'wsdl',
-  wadl: 'wadl-xml',
-};
 
 /** Specification formats that fit each API type (`type` absent means http). */
 const FORMATS_BY_API_TYPE: Record<string, readonly SpecFormat[]> = {
@@ -90,7 +80,7 @@ function importOnce(imports: Map<string, ImportResult>, format: SpecFormat, text
   let result = imports.get(key);
   if (!result) {
     try {
-      const imported: ImportedApi = importSpec(IMPORT_FORMAT[format], text);
+      const imported: ImportedApi = importSpec(IMPORT_FORMATS[format], text);
       result = { operations: new Set(imported.operations.map((o) => o.name.toLowerCase())) };
     } catch (error) {
       if (!(error instanceof SpecImportError)) throw error;
