@@ -3,7 +3,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
+import type { RunningEmulator } from '../../emulator/index.ts';
+import { startCheckedEmulator } from '../support/emulator.ts';
 import { type Workspace, createWorkspace } from '../../demo/workspace.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/apiops.js', import.meta.url));
@@ -24,7 +25,7 @@ function apiops(args: string[], env: Record<string, string> = {}): Promise<{ cod
 }
 
 beforeAll(async () => {
-  emulator = await startEmulator({ instances: ['eastus', 'westus'] });
+  emulator = await startCheckedEmulator({ instances: ['eastus', 'westus'] });
   const overrides = `namedValues:\n  - name: environment\n    properties:\n      value: "{#ENVIRONMENT_VALUE#}"\n`;
   repo = await createWorkspace({ emulator, overrides: { eastus: overrides, westus: overrides } });
 });

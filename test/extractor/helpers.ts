@@ -3,7 +3,8 @@
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
-import { type Exchange, type RunningEmulator, type StartEmulatorOptions, startEmulator } from '../../emulator/index.ts';
+import type { Exchange, RunningEmulator, StartEmulatorOptions } from '../../emulator/index.ts';
+import { startRecordedEmulator } from '../support/emulator.ts';
 import { Arm } from '../../core/live/arm.ts';
 import { EMULATOR_CREDENTIAL, connect } from '../../core/live/connect.ts';
 import { readArtifacts } from '../../core/files/read.ts';
@@ -25,8 +26,9 @@ export interface EmulatedInstance {
 }
 
 export async function emulatedInstance(options: StartEmulatorOptions = {}): Promise<EmulatedInstance> {
-  const exchanges: Exchange[] = [];
-  const emulator = await startEmulator({ instances: ['eastus'], ...options, onExchange: (e) => exchanges.push(e) });
+  const recorded = await startRecordedEmulator({ instances: ['eastus'], ...options });
+  const emulator = recorded.emulator;
+  const exchanges: Exchange[] = recorded.exchanges;
   const label = Object.keys(emulator.instances)[0] as string;
   const serviceName = emulator.instances[label] as string;
   const conn = connect(
@@ -44,7 +46,7 @@ export async function emulatedInstance(options: StartEmulatorOptions = {}): Prom
       out,
       ...more,
     }),
-    close: () => emulator.close(),
+    close: () => recorded.close(),
   };
 }
 

@@ -249,7 +249,7 @@ describe('readLive: the v7 samples put into an instance read back as they were p
         { retry: { maxRetries: 12, baseDelayMs: 20, maxDelayMs: 200 } },
       ),
     );
-    inst.emulator.setThrottling({ enabled: true, omitRetryAfter: true, reads: { capacity: 20, refillPerSecond: 400 } });
+    inst.emulator.setThrottling({ enabled: true, omitRetryAfter: true, reads: { capacity: 20, refillPerSecond: 60 } });
     inst.exchanges.length = 0;
     try {
       const throttled = await readLive(patient);
@@ -279,7 +279,7 @@ describe('readLive: what APIM owns and what is secret', () => {
     await inst.arm.put('namedValue', ['secret-nv'], { properties: { displayName: 'secret-nv', value: SECRET, secret: true } });
     await inst.arm.put('namedValue', ['kv-nv'], { properties: { displayName: 'kv-nv', secret: true, keyVault: { secretIdentifier: 'https://vault.vault.azure.net/secrets/x' } } });
     await inst.arm.put('logger', ['ai'], { properties: { loggerType: 'applicationInsights', credentials: { instrumentationKey: SECRET } } });
-    await inst.arm.put('backend', ['b1'], { properties: { url: 'https://b.example.com', protocol: 'http', futureSetting: { mode: 'fast', levels: [1, 2] } } });
+    await inst.arm.put('backend', ['b1'], { properties: { url: 'https://b.example.com', protocol: 'http', tls: { validateCertificateChain: false, validateCertificateName: true } } });
     inst.exchanges.length = 0;
     live = await readLive(inst.arm);
   });
@@ -314,7 +314,7 @@ describe('readLive: what APIM owns and what is secret', () => {
   });
 
   it('keeps a property the toolkit does not model', () => {
-    expect(live.state.get('backend', ['b1'])?.properties.futureSetting).toEqual({ mode: 'fast', levels: [1, 2] });
+    expect(live.state.get('backend', ['b1'])?.properties.tls).toEqual({ validateCertificateChain: false, validateCertificateName: true });
   });
 
   it('reads policies as rawxml', () => {

@@ -140,10 +140,10 @@ describe('extract: over a folder that already holds artifacts', () => {
 
   it('writes a property the toolkit does not model', async () => {
     const backend = await inst.arm.get('backend', ['backend1']);
-    await inst.arm.put('backend', ['backend1'], { properties: { ...backend!.properties, circuitBreakerV9: { rules: [{ name: 'r1', tripDuration: 'PT1M' }] } } });
+    await inst.arm.put('backend', ['backend1'], { properties: { ...backend!.properties, circuitBreaker: { rules: [{ name: 'r1', tripDuration: 'PT1M' }] } } });
     await run(inst.settings(out), collectLog());
     const file = JSON.parse(await readFile(join(out, 'backends/backend1/backendInformation.json'), 'utf8')) as { properties: Record<string, unknown> };
-    expect(file.properties.circuitBreakerV9).toEqual({ rules: [{ name: 'r1', tripDuration: 'PT1M' }] });
+    expect(file.properties.circuitBreaker).toEqual({ rules: [{ name: 'r1', tripDuration: 'PT1M' }] });
   });
 
   it('keeps what the filter leaves out, and writes only what it names', async () => {

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAction } from '../../core/github/build.ts';
-import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
+import type { RunningEmulator } from '../../emulator/index.ts';
+import { startCheckedEmulator } from '../support/emulator.ts';
 import { type Workspace, createWorkspace } from '../../demo/workspace.ts';
 import { parseOutputs } from '../support/actions.ts';
 
@@ -45,7 +46,7 @@ beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), 'apiops-publisher-action-'));
   await writeFile(join(folder, 'package.json'), '{ "type": "module" }\n');
   bundle = (await buildAction('publisher', { outfile: join(folder, 'dist', 'publisher.js') })).file;
-  emulator = await startEmulator({ instances: ['eastus', 'westus', 'northeurope'] });
+  emulator = await startCheckedEmulator({ instances: ['eastus', 'westus', 'northeurope'] });
   const overrides = `namedValues:\n  - name: environment\n    properties:\n      value: "{#ENVIRONMENT_VALUE#}"\n`;
   repo = await createWorkspace({ emulator, overrides: { eastus: overrides, westus: overrides, northeurope: overrides } });
 });

@@ -1,7 +1,8 @@
 // The publisher end to end: a real git repository, three emulator instances, the real SDK client pipeline.
 // Each scenario is one of the promises the publisher makes to a team that runs APIM in several regions.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
+import type { RunningEmulator } from '../../emulator/index.ts';
+import { startCheckedEmulator } from '../support/emulator.ts';
 import { type RunResult, type RunSettings, run } from '../../publisher/run.ts';
 import { status } from '../../publisher/status.ts';
 import { hasChanges } from '../../core/plan/types.ts';
@@ -41,7 +42,7 @@ function recorded(result: RunResult): Record<string, string | null> {
 }
 
 beforeAll(async () => {
-  emulator = await startEmulator({ instances: LABELS });
+  emulator = await startCheckedEmulator({ instances: LABELS });
 });
 
 afterAll(async () => {

@@ -5,7 +5,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
+import type { RunningEmulator } from '../../emulator/index.ts';
+import { startCheckedEmulator } from '../support/emulator.ts';
 import { run } from '../../publisher/run.ts';
 import { type Workspace, createWorkspace } from '../../demo/workspace.ts';
 import { writeSyntheticEstate } from '../../demo/synthetic.ts';
@@ -15,7 +16,7 @@ let repo: Workspace;
 let estate: string;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ instances: ['eastus', 'westus', 'northeurope'], bare: true });
+  emulator = await startCheckedEmulator({ instances: ['eastus', 'westus', 'northeurope'], bare: true });
   estate = await mkdtemp(join(tmpdir(), 'apiops-estate-'));
   await writeSyntheticEstate(estate, { apis: 300, operations: 2, products: 3 });
   repo = await createWorkspace({ emulator, artifactsFrom: estate });

@@ -18,7 +18,7 @@ const OUTSIDE_SPEC = [/\/tenant\/operationResults\//i, /\/service\/[^/]+$/i, /^\
 export async function startRecordedEmulator(options: StartEmulatorOptions = {}): Promise<RecordedEmulator> {
   const exchanges: Exchange[] = [];
   const emulator = await startEmulator({ ...options, onExchange: (e) => exchanges.push(e) });
-  return {
+  const recorded: RecordedEmulator = {
     emulator,
     exchanges,
     conformanceErrors() {
@@ -34,8 +34,20 @@ export async function startRecordedEmulator(options: StartEmulatorOptions = {}):
       }
       return errors;
     },
-    close: () => emulator.close(),
+    async close() {
+      await emulator.close();
+      // every test file that starts an emulator proves, when it ends, that all its answers conformed
+      const errors = recorded.conformanceErrors();
+      if (errors.length > 0) throw new Error(`${errors.length} emulator answer(s) do not conform to the APIM 2024-05-01 specification:\n${errors.slice(0, 10).join('\n')}`);
+    },
   };
+  return recorded;
+}
+
+/** The same, for tests that only need the running emulator: conformance is checked when it closes. */
+export async function startCheckedEmulator(options: StartEmulatorOptions = {}): Promise<RunningEmulator> {
+  const recorded = await startRecordedEmulator(options);
+  return { ...recorded.emulator, close: () => recorded.close() };
 }
 
 function isArmError(body: unknown): boolean {

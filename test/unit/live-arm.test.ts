@@ -2,7 +2,8 @@
 // paged lists, long-running writes and deletes, and the APIM-aware retries (409 in progress, 429 without
 // Retry-After).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
+import type { RunningEmulator } from '../../emulator/index.ts';
+import { startCheckedEmulator } from '../support/emulator.ts';
 import { Arm } from '../../core/live/arm.ts';
 import { EMULATOR_CREDENTIAL, connect } from '../../core/live/connect.ts';
 import { LiveError } from '../../core/live/errors.ts';
@@ -11,7 +12,7 @@ let emulator: RunningEmulator;
 let arm: Arm;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ instances: ['eastus'], pageSize: 3 });
+  emulator = await startCheckedEmulator({ instances: ['eastus'], pageSize: 3 });
   const conn = connect(
     { subscriptionId: emulator.subscriptionId, resourceGroup: emulator.resourceGroup, serviceName: emulator.instances.eastus!, endpoint: emulator.endpoint, caCert: emulator.caCert, credential: EMULATOR_CREDENTIAL },
     { retry: { maxRetries: 6, baseDelayMs: 20, maxDelayMs: 200 } },
