@@ -95,17 +95,24 @@ function inScope(options: DiffOptions, r: Resource): boolean {
   return !options.scope || options.scope.has(resourceKey(r.kind, r.names));
 }
 
+/** APIM compares names case-insensitively: `Pets` live and `pets` in Git are one resource. */
+function foldKey(kind: Kind, names: readonly string[]): string {
+  return resourceKey(kind, names.map((n) => n.toLowerCase()));
+}
+
 export function diffStates(desired: State, live: State, options: DiffOptions = {}): DiffResult {
   const items: PlanItem[] = [];
   const warnings: string[] = [];
   let unchanged = 0;
+  const liveByKey = new Map(live.list().map((r) => [foldKey(r.kind, r.names), r]));
+  const desiredKeys = new Set(desired.list().map((r) => foldKey(r.kind, r.names)));
 
   for (const listed of desired.list()) {
     if (CARRIED_BY_SPEC.has(listed.kind) || !inScope(options, listed)) continue;
     const want = asWritten(listed);
     const spec = kindSpec(want.kind);
     const key = resourceKey(want.kind, want.names);
-    const have = live.get(want.kind, want.names);
+    const have = liveByKey.get(foldKey(want.kind, want.names));
     const base = { key, kind: want.kind, names: [...want.names], level: LEVELS[want.kind] };
     const secretValueUnknown = isSecretNamedValue(want) && want.properties.value === undefined && !isObject(want.properties.keyVault);
     if (!have) {
@@ -162,7 +169,7 @@ export function diffStates(desired: State, live: State, options: DiffOptions = {
   const deleting = new Set<ResourceKey>();
   for (const have of live.list()) {
     if (CARRIED_BY_SPEC.has(have.kind)) continue;
-    if (desired.has(have.kind, have.names)) continue;
+    if (desiredKeys.has(foldKey(have.kind, have.names))) continue;
     const key = resourceKey(have.kind, have.names);
     const named = options.scope?.has(key) ?? false;
     const pruned = options.prune === true && (options.owned?.(have) ?? false);

@@ -482,3 +482,13 @@ describe('diffStates: secrets', () => {
     expect(item?.changes).toEqual([{ path: 'secret', after: true }]);
   });
 });
+
+describe('diffStates: names', () => {
+  it('matches names case-insensitively, as APIM does (Pets live is pets in Git)', () => {
+    const live = State.from([{ kind: 'tag', names: ['Pets'], properties: { displayName: 'Pets' } }]);
+    const desired = State.from([{ kind: 'tag', names: ['pets'], properties: { displayName: 'Pets' } }]);
+    const result = diffStates(desired, live, { prune: true, owned: () => true });
+    expect(result.items).toEqual([]);
+    expect(result.unchanged).toBe(1);
+  });
+});
