@@ -124,6 +124,12 @@ export async function run(settings: RunSettings): Promise<RunResult> {
     phase('read');
     const filter: ExtractorFilter = (await exists(filterFile)) ? await readExtractorFilter(filterFile) : NO_FILTER;
     const secrets = new Set<string>();
+    // targets usually record the same commit: ask git each question once per run
+    const answers = new Map<string, Promise<unknown>>();
+    const memo = <T,>(key: string, compute: () => Promise<T>): Promise<T> => {
+      if (!answers.has(key)) answers.set(key, compute());
+      return answers.get(key) as Promise<T>;
+    };
     // unique per run: two runs in one process (or one CI job) must not take each other's lock for their own
     const owner = settings.owner ?? `${process.env.GITHUB_RUN_ID ? `github-run-${process.env.GITHUB_RUN_ID}` : 'apiops'}-${process.pid}-${randomUUID().slice(0, 8)}`;
 
@@ -141,7 +147,8 @@ export async function run(settings: RunSettings): Promise<RunResult> {
             plan: { target: target.name, mode: 'full', fromCommit: null, toCommit: commit, items: [], summary: { create: 0, update: 0, delete: 0, unchanged: 0 }, warnings, refused: `tokens without a value: ${desired.missingTokens.join(', ')}` },
           };
         }
-        const changedSince = async (recorded: string): Promise<ReadonlySet<ResourceKey> | null> => {
+        const changedSince = (recorded: string) => memo(`changed ${recorded} ${target.overrides ?? ''}`, () => changedKeys(recorded));
+        const changedKeys = async (recorded: string): Promise<ReadonlySet<ResourceKey> | null> => {
           if (!repo || !commit || !(await commitExists(repo, recorded)) || !(await isAncestor(repo, recorded, commit))) return null;
           const artifactsRel = repoRelative(repo, config.artifacts);
           const overridesRel = target.overrides ? repoRelative(repo, target.overrides) : undefined;
@@ -161,7 +168,7 @@ export async function run(settings: RunSettings): Promise<RunResult> {
           }
           return keys;
         };
-        const isAhead = async (recorded: string) => !!repo && !!commit && (await commitExists(repo, recorded)) && (await isAncestor(repo, commit, recorded));
+        const isAhead = (recorded: string) => memo(`ahead ${recorded}`, async () => !!repo && !!commit && (await commitExists(repo, recorded)) && (await isAncestor(repo, commit, recorded)));
         const outcome = await runTarget({
           target,
           liveTarget: await liveTargetOf(target, settings),
