@@ -1,5 +1,7 @@
 // What APIM does beyond plain CRUD, through the unmodified SDK: policy formats, secrets, validation of
 // references, spec import and export, a new instance's contents, side effects, cascades and revisions.
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiManagementClient } from '@azure/arm-apimanagement';
 import { type RecordedEmulator, startRecordedEmulator } from '../support/emulator.ts';
@@ -245,6 +247,19 @@ describe('API import and export', () => {
     const a = (await all(client.apiOperation.listByApi(rg, svc, 'petstore'))).map((o) => `${o.name} ${o.method} ${o.urlTemplate}`).sort();
     const b = (await all(client.apiOperation.listByApi(rg, svc, 'petstore-copy'))).map((o) => `${o.name} ${o.method} ${o.urlTemplate}`).sort();
     expect(b).toEqual(a);
+  });
+
+  it.each([
+    ['WSDL', 'wsdl', 'orders.wsdl', 'soap'],
+    ['WADL', 'wadl-xml', 'library.wadl', 'http'],
+    ['Swagger 2 JSON', 'swagger-json', 'petstore.swagger.json', 'http'],
+  ])('creates the operations of an inline %s import', async (_what, format, file, type) => {
+    const value = await readFile(fileURLToPath(new URL(`../fixtures/specs/${file}`, import.meta.url)), 'utf8');
+    const name = `import-${format}`;
+    const created = await client.api.beginCreateOrUpdateAndWait(rg, svc, name, { path: name, displayName: name, format, value, ...(format === 'wsdl' ? { soapApiType: 'soap' } : {}) } as never, fastPoll);
+    expect(created.apiType ?? created.type ?? 'http').toBe(type);
+    const ops = await all(client.apiOperation.listByApi(rg, svc, name));
+    expect(ops.length).toBeGreaterThan(0);
   });
 
   it('imports a GraphQL schema', async () => {
