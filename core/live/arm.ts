@@ -52,6 +52,7 @@ export class Arm {
       method: method as 'GET',
       headers: createHttpHeaders({ accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers }),
       body: body === undefined ? undefined : JSON.stringify(body),
+      timeout: this.conn.requestTimeoutMs,
     });
     const response = await this.conn.client.sendRequest(request);
     let parsed: unknown;

@@ -24,11 +24,16 @@ export interface Connection {
   /** `/subscriptions/…/providers/Microsoft.ApiManagement/service/<name>` */
   servicePath: string;
   apiVersion: string;
+  /** a request with no answer after this long fails (and is retried): a hung region cannot hang a publish */
+  requestTimeoutMs: number;
 }
+
+/** APIM answers within seconds; large imports take longer (apiops #689), so the default is generous. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
 
 export const API_VERSION = '2024-05-01';
 
-export function connect(target: LiveTarget, options: { retry?: RetrySettings } = {}): Connection {
+export function connect(target: LiveTarget, options: { retry?: RetrySettings; requestTimeoutMs?: number } = {}): Connection {
   const endpoint = (target.endpoint ?? 'https://management.azure.com').replace(/\/+$/, '');
   const client = new ApiManagementClient(target.credential, target.subscriptionId, {
     endpoint,
@@ -39,7 +44,7 @@ export function connect(target: LiveTarget, options: { retry?: RetrySettings } =
   // below the retries: every attempt waits for the subscription's gate
   client.pipeline.addPolicy(subscriptionThrottlePolicy(target.subscriptionId), { afterPhase: 'Retry' });
   const servicePath = `/subscriptions/${target.subscriptionId}/resourceGroups/${target.resourceGroup}/providers/Microsoft.ApiManagement/service/${target.serviceName}`;
-  return { target, client, endpoint, servicePath, apiVersion: API_VERSION };
+  return { target, client, endpoint, servicePath, apiVersion: API_VERSION, requestTimeoutMs: options.requestTimeoutMs ?? options.retry?.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS };
 }
 
 /** A credential for emulators: they take any bearer token. */

@@ -14,6 +14,8 @@ export interface RetrySettings {
   maxServerErrorRetries?: number;
   /** the SDK's own retries (core-rest-pipeline default: 3) */
   sdkMaxRetries?: number;
+  /** per-request timeout in ms (default DEFAULT_REQUEST_TIMEOUT_MS of connect.ts) */
+  requestTimeoutMs?: number;
   /** first backoff in ms; doubles each attempt */
   baseDelayMs: number;
   maxDelayMs: number;

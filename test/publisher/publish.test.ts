@@ -20,7 +20,7 @@ const settings = (over: Partial<RunSettings> = {}): RunSettings => ({
   env: { APIOPS_TEST: '1' },
   pollIntervalMs: 5,
   // a region that is down fails within a second here, not after minutes of backoff
-  retry: { maxRetries: 6, maxServerErrorRetries: 1, sdkMaxRetries: 1, baseDelayMs: 20, maxDelayMs: 200 },
+  retry: { maxRetries: 6, maxServerErrorRetries: 1, sdkMaxRetries: 1, baseDelayMs: 20, maxDelayMs: 200, requestTimeoutMs: 2000 },
   ...over,
 });
 
@@ -120,6 +120,19 @@ describe('publishing the sample estate to three regions', () => {
     expect(hasChanges(diff.plan)).toBe(false);
     const west = emulator.instance('westus').store.get('namedValue', ['environment']);
     expect(west?.properties.value).toBe('release-A');
+  });
+
+  it('reports a region that hangs as unreachable instead of hanging the publish; the others go on', async () => {
+    const head = (await repo.git.revparse(['HEAD'])).trim();
+    emulator.setKnobs('northeurope', { down: 'hang' });
+    const result = await run(settings({ full: true }));
+    emulator.setKnobs('northeurope', { down: false });
+    expect(result.outcomes.map((o) => [o.target, o.status])).toEqual([
+      ['eastus', 'unchanged'],
+      ['westus', 'unchanged'],
+      ['northeurope', 'unreachable'],
+    ]);
+    expect(result.outcomes.filter((o) => o.target !== 'northeurope').map((o) => o.recorded)).toEqual([head, head]);
   });
 
   it('never moves a region back when two publishes of different commits run at once', async () => {
