@@ -4,24 +4,10 @@
 import { Option } from 'commander';
 import type { Register } from '../main.ts';
 import { EXIT } from '../../core/errors.ts';
+import type { ExtractInput } from '../../extractor/settings.ts';
 
-interface ExtractFlags {
-  config?: string;
-  target?: string;
-  subscriptionId?: string;
-  resourceGroup?: string;
-  serviceName?: string;
-  endpoint?: string;
-  caCert?: string;
-  emulator?: boolean;
-  out?: string;
-  filter?: string;
-  specFormat?: string;
-  concurrency?: string;
-  branch?: string;
-  commitMessage?: string;
-  format: 'text' | 'json';
-}
+/** The flags are the settings' inputs (same names), plus the output format. */
+type ExtractFlags = Omit<ExtractInput, 'cwd'> & { format: 'text' | 'json' };
 
 export const registerExtract: Register = (program, setExit) => {
   program
