@@ -513,14 +513,24 @@ function lineColumn(s: string, offset: number): { line: number; column: number }
   return { line, column: offset - lineStart + 1 };
 }
 
+// Validation checks a document and then collects its references, the diff canonicalises it: one parse serves
+// them all while it is recent. The parsed tree is never modified by the readers below.
+const RECENT = new Map<string, ParsedPolicy | PolicySyntaxError>();
+const RECENT_MAX = 64;
+
 function tryRead(xml: string): ParsedPolicy | PolicySyntaxError {
+  const cached = RECENT.get(xml);
+  if (cached) return cached;
+  let result: ParsedPolicy | PolicySyntaxError;
   try {
-    return new PolicyReader(xml).read();
+    result = new PolicyReader(xml).read();
   } catch (error) {
-    if (error instanceof PolicySyntaxError) return error;
-    // Anything else (a stack overflow on absurd nesting) is still a document APIM would refuse.
-    return new PolicySyntaxError(0, `The policy document cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+    // Anything else than a syntax error (a stack overflow on absurd nesting) is still a document APIM would refuse.
+    result = error instanceof PolicySyntaxError ? error : new PolicySyntaxError(0, `The policy document cannot be read: ${error instanceof Error ? error.message : String(error)}`);
   }
+  if (RECENT.size >= RECENT_MAX) RECENT.delete(RECENT.keys().next().value!);
+  RECENT.set(xml, result);
+  return result;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
