@@ -42,6 +42,8 @@ export interface Reference {
   kinds: readonly Kind[];
   /** the reference may be absent */
   optional: boolean;
+  /** it may also name the whole service (`/`) or all APIs (`/apis`): a subscription's scope */
+  serviceScope?: boolean;
 }
 
 /** What the link kinds link to: the target's id sits in `property` (absent for the gateway↔api projection). */
@@ -482,7 +484,7 @@ export const KINDS = {
       serverDefaults: { state: 'submitted', allowTracing: false },
       secret: ['primaryKey', 'secondaryKey'],
       // scope `/apis` (all APIs) points at no resource; product and api scopes must exist
-      references: [{ property: 'scope', kinds: ['product', 'api'], optional: false }],
+      references: [{ property: 'scope', kinds: ['product', 'api'], optional: false, serviceScope: true }],
     },
     configKey: 'subscriptions',
     policy: false,

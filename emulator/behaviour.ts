@@ -47,6 +47,8 @@ export interface Behaviour {
   resolveName?(instance: Instance, name: string): string;
   /** Answer a GET differently (an API's `?export=true`); null: the ordinary GET. */
   read?(input: { instance: Instance; names: string[]; query: URLSearchParams; options: EngineOptions }): EngineResponse | null;
+  /** APIM's words for a second resource with the same display name, when they differ from the usual */
+  duplicateMessage?: string;
   /** `$filter` fields this kind's list accepts (lower-case, `name` included) */
   filterFields?: readonly string[];
 }

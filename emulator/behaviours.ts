@@ -111,6 +111,8 @@ const NAMED_VALUE_DISPLAY = /^[A-Za-z0-9._-]+$/;
 
 const namedValue: Behaviour = {
   filterFields: ['name', 'displayname', 'tags'],
+  // named values were "properties" in older APIM: the message still says so (apiops #837)
+  duplicateMessage: 'Property with the same name already exist.',
   write(input) {
     const p = input.properties;
     if (typeof p.displayName === 'string' && !NAMED_VALUE_DISPLAY.test(p.displayName)) {

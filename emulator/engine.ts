@@ -343,7 +343,7 @@ export class Engine {
       const parsed = parseReference(instance.ids, value);
       // a subscription may be scoped to all APIs (`/apis`) or the whole service (`/`)
       if (parsed === 'service' || parsed === 'allApis') {
-        if (kind === 'subscription') {
+        if (ref.serviceScope) {
           setPath(properties, ref.property, parsed === 'service' ? serviceArmId(instance.ids) : `${serviceArmId(instance.ids)}/apis`);
           continue;
         }
@@ -370,7 +370,7 @@ export class Engine {
       .find((r) => r.names[r.names.length - 1]!.toLowerCase() !== self && String(r.properties.displayName ?? '').toLowerCase() === displayName.toLowerCase());
     if (clash) {
       // verbatim APIM messages (apiops #837, #606)
-      const message = kind === 'namedValue' ? 'Property with the same name already exist.' : `${entityName(kind)} with the same name already exists`;
+      const message = BEHAVIOURS[kind]?.duplicateMessage ?? `${entityName(kind)} with the same name already exists`;
       throw fieldError('name', message);
     }
   }

@@ -52,3 +52,14 @@ export function locatedMessage(text: string, start: number, end: number, reason:
   const b = positionOf(text, end);
   return `(Lin: ${a.line}, Col: ${a.column}, Chr: ${a.offset}) - (Lin: ${b.line}, Col: ${b.column}, Chr: ${b.offset}): ${reason}`;
 }
+
+/** Offset in `text` of a 1-based line and column (parsers report positions so; messages want offsets). */
+export function offsetOf(text: string, line: number, column: number): number {
+  let offset = 0;
+  for (let l = 1; l < line; l++) {
+    const next = text.indexOf('\n', offset);
+    if (next < 0) return text.length;
+    offset = next + 1;
+  }
+  return Math.min(text.length, offset + Math.max(0, column - 1));
+}

@@ -3,20 +3,11 @@
 // an operation so operation-level resources (policies, tags) have something to attach to.
 import { GraphQLError, buildSchema, validateSchema } from 'graphql';
 import type { GraphQLObjectType } from 'graphql';
-import { SpecImportError, locatedMessage } from './errors.ts';
+import { SpecImportError, locatedMessage, offsetOf } from './errors.ts';
 import { NameAllocator, normalizeOperationName } from './names.ts';
 import { SCHEMA_CONTENT_TYPES } from './types.ts';
 import type { ImportedApi, OperationContract } from './types.ts';
 
-function offsetOf(text: string, line: number, column: number): number {
-  let offset = 0;
-  for (let l = 1; l < line; l++) {
-    const next = text.indexOf('\n', offset);
-    if (next < 0) return text.length;
-    offset = next + 1;
-  }
-  return Math.min(text.length, offset + column - 1);
-}
 
 function located(text: string, error: GraphQLError): string {
   const location = error.locations?.[0];

@@ -1,6 +1,6 @@
 // Small, namespace-prefix-tolerant access to WSDL and WADL documents parsed with fast-xml-parser.
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { SpecImportError, locatedMessage } from './errors.ts';
+import { SpecImportError, locatedMessage, offsetOf } from './errors.ts';
 
 export interface XmlElement {
   /** Qualified tag name as written (`wsdl:operation`). */
@@ -25,15 +25,6 @@ const parser = new XMLParser({
   ignorePiTags: true,
 });
 
-function offsetOf(text: string, line: number, column: number): number {
-  let offset = 0;
-  for (let l = 1; l < line; l++) {
-    const next = text.indexOf('\n', offset);
-    if (next < 0) return text.length;
-    offset = next + 1;
-  }
-  return Math.min(text.length, offset + Math.max(0, column - 1));
-}
 
 function toElement(name: string, value: unknown): XmlElement {
   const element: XmlElement = { name, attrs: {}, text: '', children: [] };
