@@ -13,10 +13,12 @@ export interface EmulatorProcess extends EmulatorAccess {
   counts(): Promise<Record<string, Record<string, number>>>;
   resetCounts(): Promise<void>;
   close(): Promise<void>;
+  /** CPU time the emulator process has used so far (user + system), from /proc; undefined where there is none */
+  cpuMs(): number | undefined;
 }
 
 export async function spawnEmulator(args: string[]): Promise<EmulatorProcess> {
-  const child = spawn(process.execPath, [BIN, 'emulator', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env.BENCH_EMULATOR_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_EMULATOR_PROFILE}`] : []), BIN, 'emulator', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`the emulator exited with ${code}`)));
@@ -38,6 +40,15 @@ export async function spawnEmulator(args: string[]): Promise<EmulatorProcess> {
     caCert,
     counts: async () => JSON.parse(await admin('GET', 'counts')) as Record<string, Record<string, number>>,
     resetCounts: async () => void (await admin('DELETE', 'counts')),
+    cpuMs: () => {
+      try {
+        // fields 14 and 15 of /proc/<pid>/stat: utime and stime in clock ticks (100 per second on Linux)
+        const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        return (Number(fields[11]) + Number(fields[12])) * 10;
+      } catch {
+        return undefined;
+      }
+    },
     close: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());

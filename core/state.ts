@@ -41,11 +41,20 @@ export function describe(kind: Kind, names: readonly string[]): string {
 
 export class State {
   readonly #resources = new Map<ResourceKey, Resource>();
+  // Sorted lists and children by parent, built on first use after a change: the diff asks for an API's
+  // operations once per API, and sorting 4,000 resources each time made it quadratic.
+  #sorted = new Map<Kind | undefined, Resource[]>();
+  #children = new Map<Kind, Map<string, Resource[]>>();
 
   static from(resources: Iterable<Resource>): State {
     const state = new State();
     for (const r of resources) state.put(r);
     return state;
+  }
+
+  #changed(): void {
+    if (this.#sorted.size > 0) this.#sorted = new Map();
+    if (this.#children.size > 0) this.#children = new Map();
   }
 
   put(resource: Resource): void {
@@ -54,6 +63,7 @@ export class State {
       throw new Error(`${resource.kind} needs ${expected} name(s), got [${resource.names.join(', ')}]`);
     }
     this.#resources.set(resourceKey(resource.kind, resource.names), resource);
+    this.#changed();
   }
 
   get(kind: Kind, names: readonly string[]): Resource | undefined {
@@ -65,7 +75,9 @@ export class State {
   }
 
   delete(kind: Kind, names: readonly string[]): boolean {
-    return this.#resources.delete(resourceKey(kind, names));
+    const deleted = this.#resources.delete(resourceKey(kind, names));
+    if (deleted) this.#changed();
+    return deleted;
   }
 
   get size(): number {
@@ -78,13 +90,29 @@ export class State {
 
   /** Resources in a stable order: by kind (table order), then by name path. */
   list(kind?: Kind): Resource[] {
-    const all = [...this.#resources.values()].filter((r) => kind === undefined || r.kind === kind);
-    return all.sort((a, b) => compareKeys(a, b));
+    let sorted = this.#sorted.get(kind);
+    if (!sorted) {
+      sorted = [...this.#resources.values()].filter((r) => kind === undefined || r.kind === kind).sort(compareKeys);
+      this.#sorted.set(kind, sorted);
+    }
+    return [...sorted];
   }
 
   /** Children of one parent, of one kind. */
   children(kind: Kind, parentNames: readonly string[]): Resource[] {
-    return this.list(kind).filter((r) => parentNames.every((n, i) => r.names[i] === n));
+    if (parentNames.length !== ancestry(kind).length - 1) return this.list(kind).filter((r) => parentNames.every((n, i) => r.names[i] === n));
+    let byParent = this.#children.get(kind);
+    if (!byParent) {
+      byParent = new Map();
+      for (const r of this.list(kind)) {
+        const parent = r.names.slice(0, -1).join('\u0000');
+        const siblings = byParent.get(parent);
+        if (siblings) siblings.push(r);
+        else byParent.set(parent, [r]);
+      }
+      this.#children.set(kind, byParent);
+    }
+    return [...(byParent.get(parentNames.join('\u0000')) ?? [])];
   }
 }
 

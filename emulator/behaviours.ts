@@ -308,12 +308,13 @@ function importInto(input: WriteInput, format: ImportFormat, value: string): voi
   if (p.serviceUrl === undefined && imported.serviceUrl) p.serviceUrl = imported.serviceUrl;
   if (imported.apiType === 'soap' && p.apiType !== 'http') p.type = 'soap';
   if (imported.apiType === 'graphql') p.type = 'graphql';
-  input.internal.source = imported.source as unknown as Json;
+  // imports are shared (core/specs keeps them, frozen): what goes into an instance's store is its own copy
+  input.internal.source = clone(imported.source as unknown as Json);
   const apiName = input.existing?.names[0] ?? input.names[0]!;
   input.after.push(() => {
     replaceOperations(input.instance, apiName, imported.operations);
     for (const schema of imported.schemas) {
-      input.instance.store.set({ kind: 'apiSchema', names: [apiName, schema.id], properties: { contentType: schema.contentType, document: schema.document as JsonObject }, etag: newEtag(), internal: {} });
+      input.instance.store.set({ kind: 'apiSchema', names: [apiName, schema.id], properties: { contentType: schema.contentType, document: clone(schema.document as JsonObject) }, etag: newEtag(), internal: {} });
     }
     if (input.importBusyMs > 0) input.instance.busyApis.set(rootName(apiName).toLowerCase(), Date.now() + input.importBusyMs);
   });

@@ -607,7 +607,14 @@ function parseIntParam(query: URLSearchParams, name: string, min: number): numbe
 }
 
 function findLink(instance: Instance, kind: Kind, ownerNames: readonly string[], target: StoredResource): StoredResource | undefined {
-  return instance.store.list(kind, ownerNames).find((l) => linkTarget(instance, kind, l) === target);
+  // a product holds hundreds of API links: compare the id's last segment before parsing it (O(n) parses per PUT)
+  const property = kindSpec(kind).link?.property;
+  const last = `/${target.names[target.names.length - 1]!.toLowerCase()}`;
+  return instance.store.list(kind, ownerNames).find((l) => {
+    const id = property ? l.properties[property] : undefined;
+    if (typeof id === 'string' && !id.includes('%') && !id.toLowerCase().endsWith(last)) return false;
+    return linkTarget(instance, kind, l) === target;
+  });
 }
 
 /** The name a link gets when it is created through a legacy route: the target's own name. */

@@ -61,6 +61,12 @@ export function parsePath(pathname: string): ParsedPath | null {
   return parsed;
 }
 
+// (a plain loop, not a closure per pattern: this runs for every request the emulator serves)
+function startsWithCollections(segments: readonly string[], collections: readonly string[], count: number): boolean {
+  for (let i = 0; i < count; i++) if (segments[i] !== collections[i]) return false;
+  return true;
+}
+
 export function matchRoute(segs: string[]): Route | null {
   if (segs.length === 0) return { type: 'service' };
   const lower = segs.map((s) => s.toLowerCase());
@@ -70,20 +76,19 @@ export function matchRoute(segs: string[]): Route | null {
   const names = segs.filter((_, i) => i % 2 === 1);
   for (const p of PATTERNS) {
     const n = p.segments.length;
-    const sameCollections = (count: number) => p.segments.slice(0, count).every((s, i) => collections[i] === s);
-    if (segs.length === 2 * n && collections.length === n && sameCollections(n)) {
+    if (segs.length === 2 * n && collections.length === n && startsWithCollections(p.segments, collections, n)) {
       if (p.legacy) {
         const parentDepth = n - 1;
         return { type: 'legacyItem', kind: p.kind, parentNames: names.slice(0, parentDepth), targetNames: names.slice(parentDepth) };
       }
       return { type: 'item', kind: p.kind, names };
     }
-    if (segs.length === 2 * n - 1 && sameCollections(n)) {
+    if (segs.length === 2 * n - 1 && startsWithCollections(p.segments, collections, n)) {
       return p.legacy ? { type: 'legacyCollection', kind: p.kind, parentNames: names } : { type: 'collection', kind: p.kind, parentNames: names };
     }
     // an action: `<item path>/<action>`
     const actions = ACTIONS[p.kind];
-    if (!p.legacy && actions && segs.length === 2 * n + 1 && sameCollections(n)) {
+    if (!p.legacy && actions && segs.length === 2 * n + 1 && startsWithCollections(p.segments, collections, n)) {
       const action = actions.find((a) => a.toLowerCase() === lower[2 * n]);
       if (action) return { type: 'action', kind: p.kind, names: names.slice(0, n), action };
     }

@@ -1,7 +1,8 @@
-// Applies one target's plan: dependency level by level (creates and updates up, deletes down), in parallel
-// within a level with bounded concurrency, writes to one API one at a time (APIM answers 409 "Operation on the
-// API is in progress" otherwise). A level with a failure is the last one attempted: what depends on it is
-// reported as not attempted, and the target's record stays where it was, so the next run does it again.
+// Applies one target's plan. Creates and updates run as a dependency graph (dependencies.ts): each write starts
+// as soon as what it needs exists, with bounded concurrency, and writes to one API one at a time (APIM answers
+// 409 "Operation on the API is in progress" otherwise). Deletes follow, level by level from the deepest up.
+// After a failure nothing new starts: what depends on it, and everything not yet started, is reported as not
+// attempted, and the target's record stays where it was, so the next run does it again.
 import { type Kind, ancestry, armRelativePath, kindSpec } from '../core/kinds.ts';
 import type { Arm } from '../core/live/arm.ts';
 import { LiveError } from '../core/live/errors.ts';
@@ -9,6 +10,8 @@ import type { PlanItem, TargetPlan } from '../core/plan/types.ts';
 import type { JsonObject, Resource, State } from '../core/state.ts';
 import { importFormatOf } from '../core/diff/spec.ts';
 import { linkTargetNames } from '../core/files/layout.ts';
+import { laneOf, upsertDependencies } from './dependencies.ts';
+import { runGraph } from './schedule.ts';
 
 export interface ApplyResult {
   applied: PlanItem[];
@@ -133,12 +136,7 @@ async function applyItem(ctx: WriteContext): Promise<void> {
   if (ctx.creating && hook?.afterCreate) await hook.afterCreate(ctx);
 }
 
-/** The lane of an item: writes to one API (and everything below it) go one after another. */
-function laneOf(item: PlanItem): string {
-  return ancestry(item.kind)[0] === 'api' ? `api:${item.names[0]!.replace(/;rev=\d+$/, '').toLowerCase()}` : `item:${item.key}`;
-}
-
-async function runBatch(items: PlanItem[], concurrency: number, work: (item: PlanItem) => Promise<void>): Promise<void> {
+async function runBatch(items: PlanItem[], concurrency: number, work: (item: PlanItem) => Promise<unknown>): Promise<void> {
   const lanes = new Map<string, PlanItem[]>();
   for (const item of items) {
     const lane = laneOf(item);
@@ -158,29 +156,39 @@ async function runBatch(items: PlanItem[], concurrency: number, work: (item: Pla
 
 export async function applyPlan(arm: Arm, plan: TargetPlan, desired: State, options: ApplyOptions = {}): Promise<ApplyResult> {
   const result: ApplyResult = { applied: [], failed: [], notAttempted: [] };
+  const concurrency = options.concurrency ?? 8;
+  const attempt = async (item: PlanItem): Promise<boolean> => {
+    const want = item.action === 'delete' ? undefined : desired.get(item.kind, item.names);
+    try {
+      await applyItem({ arm, item, want, desired, creating: item.action === 'create' });
+      result.applied.push(item);
+      options.onItem?.({ item, outcome: 'applied' });
+      return true;
+    } catch (error) {
+      const message = error instanceof LiveError ? error.describe() : error instanceof Error ? error.message : String(error);
+      result.failed.push({ item, error: message });
+      options.onItem?.({ item, outcome: 'failed', error: message });
+      return false;
+    }
+  };
   const items = plan.items.filter((i) => !i.cascade);
-  // consecutive items of one phase (upsert or delete) and level form a batch that may run in parallel
+  const upserts = items.filter((i) => i.action !== 'delete');
+  const deletes = items.filter((i) => i.action === 'delete');
+  const graph = await runGraph({ dependsOn: upsertDependencies(upserts, desired), concurrency, run: (task) => attempt(upserts[task]!) });
+  for (const task of graph.notStarted) result.notAttempted.push(upserts[task]!);
+  if (result.failed.length > 0) {
+    result.notAttempted.push(...deletes);
+    return result;
+  }
+  // deletes: consecutive items of one level form a batch that may run in parallel, deepest level first
   const batches: PlanItem[][] = [];
-  for (const item of items) {
+  for (const item of deletes) {
     const last = batches[batches.length - 1];
-    const same = last && last[0]!.level === item.level && (last[0]!.action === 'delete') === (item.action === 'delete');
-    if (same) last.push(item);
+    if (last && last[0]!.level === item.level) last.push(item);
     else batches.push([item]);
   }
   for (let b = 0; b < batches.length; b++) {
-    const batch = batches[b]!;
-    await runBatch(batch, options.concurrency ?? 8, async (item) => {
-      const want = item.action === 'delete' ? undefined : desired.get(item.kind, item.names);
-      try {
-        await applyItem({ arm, item, want, desired, creating: item.action === 'create' });
-        result.applied.push(item);
-        options.onItem?.({ item, outcome: 'applied' });
-      } catch (error) {
-        const message = error instanceof LiveError ? error.describe() : error instanceof Error ? error.message : String(error);
-        result.failed.push({ item, error: message });
-        options.onItem?.({ item, outcome: 'failed', error: message });
-      }
-    });
+    await runBatch(batches[b]!, concurrency, attempt);
     if (result.failed.length > 0) {
       for (const rest of batches.slice(b + 1)) result.notAttempted.push(...rest);
       break;
@@ -188,4 +196,3 @@ export async function applyPlan(arm: Arm, plan: TargetPlan, desired: State, opti
   }
   return result;
 }
-

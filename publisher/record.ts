@@ -42,7 +42,8 @@ async function write(arm: Arm, record: TargetRecord, etag: string): Promise<bool
       'namedValue',
       [RECORD_NAMED_VALUE],
       { properties: { displayName: RECORD_NAMED_VALUE, value: JSON.stringify(record), secret: false, tags: ['apiops'] } },
-      etag ? { ifMatch: etag } : {},
+      // the answer is not needed: whoever needs the new ETag reads the record back
+      etag ? { ifMatch: etag, read: false } : { read: false },
     );
     return true;
   } catch (error) {
@@ -68,22 +69,41 @@ export interface LockOptions {
   pollMs?: number;
 }
 
-/** Takes the target's lock; returns the record as it was when the lock was taken and the ETag to release with. */
-export async function acquireLock(arm: Arm, options: LockOptions): Promise<RecordState> {
+/**
+ * Takes the target's lock; returns the record as it was when the lock was taken and the ETag to release with.
+ * `seen` is the record as the caller read it earlier (before validating the files, say): the first attempt
+ * writes against its ETag without reading again, and `unchanged` says whether it held, i.e. no other run wrote
+ * the record in between — so nothing the caller read from the target since then can have been changed by one.
+ */
+export async function acquireLock(arm: Arm, options: LockOptions & { seen?: RecordState }): Promise<{ state: RecordState; unchanged: boolean }> {
   const deadline = Date.now() + (options.waitMs ?? 10 * 60_000);
+  let current = options.seen;
+  let unchanged = true;
+  if (current && !current.etag) {
+    // there was no record: creating one cannot be conditional, so look again rather than overwrite one that
+    // another run created since
+    const fresh = await readRecord(arm);
+    if (fresh.etag) unchanged = false;
+    current = fresh;
+  }
   for (;;) {
-    const current = await readRecord(arm);
+    current ??= await readRecord(arm);
     const lock = current.record.lock;
     if (lock && lock.owner !== options.owner && Date.parse(lock.expires) > Date.now()) {
       if (Date.now() > deadline) throw new TargetBusyError(lock);
       await new Promise((r) => setTimeout(r, options.pollMs ?? 1000));
+      unchanged = false;
+      current = undefined;
       continue;
     }
     const mine = { owner: options.owner, commit: options.commit, expires: new Date(Date.now() + (options.ttlMs ?? 30 * 60_000)).toISOString() };
-    if (!(await write(arm, { ...current.record, lock: mine }, current.etag))) continue;
-    // creating the record cannot be conditional; read back to learn who won a race to create it
-    const after = await readRecord(arm);
-    if (after.record.lock?.owner === options.owner) return { record: current.record, etag: after.etag };
+    if (await write(arm, { ...current.record, lock: mine }, current.etag)) {
+      // creating the record cannot be conditional; read back to learn who won a race to create it (and the ETag)
+      const after = await readRecord(arm);
+      if (after.record.lock?.owner === options.owner) return { state: { record: current.record, etag: after.etag }, unchanged };
+    }
+    unchanged = false;
+    current = undefined;
   }
 }
 

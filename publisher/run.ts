@@ -18,7 +18,7 @@ import { EXTRACTOR_FILTER_FILE, type ValidationReport, validateArtifacts } from 
 import { desiredFor } from './desired.ts';
 import { resourceOfPath } from './paths.ts';
 import { changedFiles, commitExists, isAncestor, isClean, materialize, repoRelative, repositoryRoot, resolveCommit } from './source.ts';
-import { type TargetOutcome, runTarget } from './target.ts';
+import { type TargetOutcome, readTarget, runTarget } from './target.ts';
 import { exists } from '../core/fs.ts';
 
 export interface RunSettings {
@@ -108,28 +108,86 @@ export async function run(settings: RunSettings): Promise<RunResult> {
   const phase = (name: string) => {
     if (settings.env.APIOPS_TIMING) log(`[timing] ${name}: ${(performance.now() - started).toFixed(0)} ms`);
   };
-  // the checkout is the commit (the usual CI case): read the working tree instead of extracting the commit
-  const checkedOut = commit && repo && commit === (await resolveCommit(repo, 'HEAD')) && (await isClean(repo, wanted.map((p) => repoRelative(repo, p))));
-  const snapshot = commit && repo && !checkedOut ? await materialize(repo, commit, wanted.map((p) => repoRelative(repo, p))) : null;
+  const filter: ExtractorFilter = (await exists(filterFile)) ? await readExtractorFilter(filterFile) : NO_FILTER;
+  // targets usually record the same commit: ask git each question once per run
+  const answers = new Map<string, Promise<unknown>>();
+  const memo = <T,>(key: string, compute: () => Promise<T>): Promise<T> => {
+    if (!answers.has(key)) answers.set(key, compute());
+    return answers.get(key) as Promise<T>;
+  };
+  const changedKeys = async (recorded: string, overrides: string | undefined): Promise<ReadonlySet<ResourceKey> | null> => {
+    if (!repo || !commit || !(await commitExists(repo, recorded)) || !(await isAncestor(repo, recorded, commit))) return null;
+    const artifactsRel = repoRelative(repo, config.artifacts);
+    const overridesRel = overrides ? repoRelative(repo, overrides) : undefined;
+    const files = await changedFiles(repo, recorded, commit, [artifactsRel, ...(overridesRel ? [overridesRel] : [])]);
+    const keys = new Set<ResourceKey>();
+    for (const f of files) {
+      if (overridesRel && f.path === overridesRel) {
+        // a changed override counts for every resource either version names (APIOps #350 ignores them)
+        for (const rev of [recorded, commit]) {
+          const text = await simpleGit(repo).show([`${rev}:${overridesRel}`]).catch(() => '');
+          overrideKeys(text, overridesRel).forEach((k) => keys.add(k));
+        }
+        continue;
+      }
+      const key = resourceOfPath(f.path.slice(artifactsRel.length + 1));
+      if (key) keys.add(key);
+    }
+    return keys;
+  };
+  const isAhead = (recorded: string) => memo(`ahead ${recorded}`, async () => !!repo && !!commit && (await commitExists(repo, recorded)) && (await isAncestor(repo, commit, recorded)));
+  const mode = () => ({
+    full: settings.full,
+    prune: settings.prune ?? config.prune.enabled,
+    maxDeletePercent: settings.maxDeletePercent ?? 20,
+    maxDeletions: config.prune.maxDeletions,
+    allowMassDelete: settings.allowMassDelete,
+  });
+  // Reading the targets needs nothing from the files: it runs while they are read and validated (a publish writes
+  // nothing before validation has passed; reads are harmless), which is most of an incremental publish's time.
+  const liveTargets = new Map(targets.map((target) => [target.name, liveTargetOf(target, settings)] as const));
+  const reads = new Map(
+    targets.map((target) => {
+      const pending = liveTargets.get(target.name)!.then((liveTarget) =>
+        readTarget({
+          liveTarget,
+          commit,
+          filter,
+          changedSince: (recorded) => memo(`changed ${recorded} ${target.overrides ?? ''}`, () => changedKeys(recorded, target.overrides)),
+          isAhead,
+          mode: mode(),
+          concurrency: settings.concurrency ?? 8,
+          pollIntervalMs: settings.pollIntervalMs,
+          retry: settings.retry,
+        }),
+      );
+      // a target that cannot be read fails on its own, later; never as an unhandled rejection meanwhile
+      pending.catch(() => undefined);
+      return [target.name, pending] as const;
+    }),
+  );
+  // The checkout is the commit (the usual CI case): the working tree is read instead of extracting the commit.
+  // Whether it is clean is git's answer from another process, so the working tree is validated meanwhile; in the
+  // rare case it is not clean, that work is dropped and the commit's own files are validated.
+  const validate = (artifacts: string) => validateArtifacts({ artifacts, config: configFile, cwd: dirname(configFile) });
+  const paths = repo ? wanted.map((p) => repoRelative(repo, p)) : [];
+  const atHead = !!commit && !!repo && commit === (await resolveCommit(repo, 'HEAD'));
+  const clean = atHead && repo ? isClean(repo, paths) : Promise.resolve(!commit);
+  const speculative = atHead ? validate(config.artifacts) : null;
+  speculative?.catch(() => undefined);
+  const snapshot = commit && repo && !(await clean) ? await materialize(repo, commit, paths) : null;
   phase('files of the commit');
   const at = (path: string) => (snapshot && repo ? join(snapshot.root, repoRelative(repo, path)) : path);
   try {
     const artifacts = at(config.artifacts);
-    const validation = await validateArtifacts({ artifacts, config: configFile, cwd: dirname(configFile) });
+    const validation = await (!snapshot && speculative ? speculative : validate(artifacts));
     phase('validated');
     if (!validation.valid) {
       return { validation, plan: { version: 1, targets: [] }, outcomes: [], secrets: [], commit };
     }
     const base = (validation.read ?? (await readArtifacts(artifacts))).state;
     phase('read');
-    const filter: ExtractorFilter = (await exists(filterFile)) ? await readExtractorFilter(filterFile) : NO_FILTER;
     const secrets = new Set<string>();
-    // targets usually record the same commit: ask git each question once per run
-    const answers = new Map<string, Promise<unknown>>();
-    const memo = <T,>(key: string, compute: () => Promise<T>): Promise<T> => {
-      if (!answers.has(key)) answers.set(key, compute());
-      return answers.get(key) as Promise<T>;
-    };
     // unique per run: two runs in one process (or one CI job) must not take each other's lock for their own
     const owner = settings.owner ?? `${process.env.GITHUB_RUN_ID ? `github-run-${process.env.GITHUB_RUN_ID}` : 'apiops'}-${process.pid}-${randomUUID().slice(0, 8)}`;
 
@@ -147,43 +205,17 @@ export async function run(settings: RunSettings): Promise<RunResult> {
             plan: { target: target.name, mode: 'full', fromCommit: null, toCommit: commit, items: [], summary: { create: 0, update: 0, delete: 0, unchanged: 0 }, warnings, refused: `tokens without a value: ${desired.missingTokens.join(', ')}` },
           };
         }
-        const changedSince = (recorded: string) => memo(`changed ${recorded} ${target.overrides ?? ''}`, () => changedKeys(recorded));
-        const changedKeys = async (recorded: string): Promise<ReadonlySet<ResourceKey> | null> => {
-          if (!repo || !commit || !(await commitExists(repo, recorded)) || !(await isAncestor(repo, recorded, commit))) return null;
-          const artifactsRel = repoRelative(repo, config.artifacts);
-          const overridesRel = target.overrides ? repoRelative(repo, target.overrides) : undefined;
-          const files = await changedFiles(repo, recorded, commit, [artifactsRel, ...(overridesRel ? [overridesRel] : [])]);
-          const keys = new Set<ResourceKey>();
-          for (const f of files) {
-            if (overridesRel && f.path === overridesRel) {
-              // a changed override counts for every resource either version names (APIOps #350 ignores them)
-              for (const rev of [recorded, commit]) {
-                const text = await simpleGit(repo).show([`${rev}:${overridesRel}`]).catch(() => '');
-                overrideKeys(text, overridesRel).forEach((k) => keys.add(k));
-              }
-              continue;
-            }
-            const key = resourceOfPath(f.path.slice(artifactsRel.length + 1));
-            if (key) keys.add(key);
-          }
-          return keys;
-        };
-        const isAhead = (recorded: string) => memo(`ahead ${recorded}`, async () => !!repo && !!commit && (await commitExists(repo, recorded)) && (await isAncestor(repo, commit, recorded)));
+        const liveTarget = await liveTargets.get(target.name)!;
         const outcome = await runTarget({
           target,
-          liveTarget: await liveTargetOf(target, settings),
+          liveTarget,
           desired: desired.state,
           commit,
           filter,
-          changedSince,
           isAhead,
-          mode: {
-            full: settings.full,
-            prune: settings.prune ?? config.prune.enabled,
-            maxDeletePercent: settings.maxDeletePercent ?? 20,
-            maxDeletions: config.prune.maxDeletions,
-            allowMassDelete: settings.allowMassDelete,
-          },
+          changedSince: (recorded) => memo(`changed ${recorded} ${target.overrides ?? ''}`, () => changedKeys(recorded, target.overrides)),
+          mode: mode(),
+          reads: reads.get(target.name),
           apply: settings.apply,
           owner,
           concurrency: settings.concurrency ?? 8,

@@ -1,5 +1,7 @@
-// One target, end to end: connect, (publish: take the lock), decide full or incremental, read the live State,
-// diff, guard mass deletes, (publish: apply, then record the commit and release the lock in one write).
+// One target, end to end: read what the target records, decide full or incremental, read the live State (all of
+// which needs nothing from the files, so run.ts starts it while the files are being validated), then diff, guard
+// mass deletes, (publish: take the lock — against the record as read, so the reads stay valid —, apply, then
+// record the commit and release the lock in one write).
 import { type Kind, KIND_NAMES, kindSpec } from '../core/kinds.ts';
 import type { Target } from '../core/config/apiops.ts';
 import type { ExtractorFilter } from '../core/config/filter.ts';
@@ -15,7 +17,7 @@ import { type Resource, type ResourceKey, State, parseResourceKey, resourceKey }
 import { isSystemResource } from '../core/system.ts';
 import { linkTargetNames } from '../core/files/layout.ts';
 import { type ApplyResult, applyPlan } from './apply.ts';
-import { acquireLock, commitAndRelease, readRecord, release } from './record.ts';
+import { type RecordState, acquireLock, commitAndRelease, readRecord, release } from './record.ts';
 
 export type TargetStatus = 'applied' | 'unchanged' | 'failed' | 'unreachable' | 'refused' | 'skipped' | 'planned';
 
@@ -51,6 +53,44 @@ export interface TargetRun {
   retry?: RetrySettings;
   warnings: string[];
   onItem?: (target: string, event: { item: PlanItem; outcome: 'applied' | 'failed'; error?: string }) => void;
+  /** the reads, when the caller started them already (readTarget) */
+  reads?: Promise<TargetReads>;
+}
+
+/** What readTarget needs: nothing from the files. */
+export type TargetReadSettings = Pick<TargetRun, 'liveTarget' | 'commit' | 'filter' | 'changedSince' | 'isAhead' | 'mode' | 'concurrency' | 'pollIntervalMs' | 'retry'>;
+
+export interface TargetReads {
+  arm: Arm;
+  /** the record as read (its ETag is what the lock is taken against) */
+  record: RecordState;
+  /** the target holds a commit newer than the one being published */
+  ahead: boolean;
+  /** incremental: the keys changed since the recorded commit; null: full */
+  scope: ReadonlySet<ResourceKey> | null;
+  live: State;
+}
+
+export function connectTarget(settings: TargetReadSettings): Arm {
+  return new Arm(connect(settings.liveTarget, { retry: settings.retry }), { pollIntervalMs: settings.pollIntervalMs });
+}
+
+/** The record, the mode, and the live State that the diff needs (all of it, or only what changed since the record). */
+export async function readTarget(settings: TargetReadSettings, arm: Arm = connectTarget(settings), record?: RecordState): Promise<TargetReads> {
+  const state = record ?? (await readRecord(arm));
+  const recorded = state.record.commit;
+  // a target that already holds a newer commit is never moved back
+  if (recorded && settings.commit && recorded !== settings.commit && settings.isAhead && (await settings.isAhead(recorded))) {
+    return { arm, record: state, ahead: true, scope: null, live: new State() };
+  }
+  // incremental from the recorded commit when there is one to start from; else (or --full) reconcile everything
+  let scope: ReadonlySet<ResourceKey> | null = null;
+  if (!settings.mode.full && recorded && settings.commit && settings.changedSince) {
+    scope = recorded === settings.commit ? new Set() : await settings.changedSince(recorded);
+  }
+  // the diff compares an API's operations, not its exported document: no export requests
+  const live = scope === null ? (await readLive(arm, { filter: settings.filter, concurrency: settings.concurrency, specifications: false })).state : await readScoped(arm, scope);
+  return { arm, record: state, ahead: false, scope, live };
 }
 
 const CARRIED_BY_SPEC = new Set<Kind>(KIND_NAMES.filter((k) => kindSpec(k).artifact.content === 'none'));
@@ -129,28 +169,28 @@ function describeError(error: unknown): string {
 }
 
 export async function runTarget(run: TargetRun): Promise<TargetOutcome> {
-  const arm = new Arm(connect(run.liveTarget, { retry: run.retry }), { pollIntervalMs: run.pollIntervalMs });
   let plan = emptyPlan(run, null, 'full');
-  let lock: Awaited<ReturnType<typeof acquireLock>> | undefined;
+  let lock: RecordState | undefined;
+  let arm: Arm | undefined;
   try {
-    const recordState = run.apply && run.commit ? (lock = await acquireLock(arm, { owner: run.owner, commit: run.commit })) : await readRecord(arm);
-    const recorded = recordState.record.commit;
-    // a target that already holds a newer commit is never moved back
-    if (recorded && run.commit && recorded !== run.commit && run.isAhead && (await run.isAhead(recorded))) {
+    let reads = await (run.reads ?? readTarget(run));
+    arm = reads.arm;
+    if (run.apply && run.commit && !reads.ahead) {
+      const taken = await acquireLock(arm, { owner: run.owner, commit: run.commit, seen: reads.record });
+      lock = taken.state;
+      // another run wrote the record after the reads: what they saw may have changed since; read again
+      if (!taken.unchanged) reads = await readTarget(run, arm, lock);
+    }
+    const recorded = reads.record.record.commit;
+    if (reads.ahead) {
       plan = emptyPlan(run, recorded, 'incremental');
-      plan.refused = `the target already holds ${recorded.slice(0, 12)}, which is newer than ${run.commit.slice(0, 12)}; nothing is applied`;
+      plan.refused = `the target already holds ${recorded!.slice(0, 12)}, which is newer than ${run.commit!.slice(0, 12)}; nothing is applied`;
       if (lock) await release(arm, lock);
       return { target: run.target.name, status: 'skipped', plan, recorded };
     }
-    // incremental from the recorded commit when there is one to start from; else (or --full) reconcile everything
-    let scope: ReadonlySet<ResourceKey> | null = null;
-    if (!run.mode.full && recorded && run.commit && run.changedSince) {
-      scope = recorded === run.commit ? new Set() : await run.changedSince(recorded);
-    }
+    const { scope, live } = reads;
     const mode = scope === null ? 'full' : 'incremental';
     plan = emptyPlan(run, recorded, mode);
-    // the diff compares an API's operations, not its exported document: no export requests
-    const live = scope === null ? (await readLive(arm, { filter: run.filter, concurrency: run.concurrency, specifications: false })).state : await readScoped(arm, scope);
     const liveSecrets = await readSecrets(arm, run.desired, live, scope ?? undefined);
     const owned = (r: Resource) => !isSystemResource(r.kind, r.names, r.properties) && run.filter.includes(r.kind, r.names);
     const diff = diffStates(run.desired, live, { scope: scope ?? undefined, prune: run.mode.prune, owned, liveSecrets });
@@ -181,7 +221,7 @@ export async function runTarget(run: TargetRun): Promise<TargetOutcome> {
     if (lock) await commitAndRelease(arm, { commit: run.commit, etag: lock.etag });
     return { target: run.target.name, status: result.applied.length > 0 ? 'applied' : 'unchanged', plan, apply: result, recorded: run.commit };
   } catch (error) {
-    if (lock) await release(arm, lock).catch(() => undefined);
+    if (lock && arm) await release(arm, lock).catch(() => undefined);
     const unreachable = !(error instanceof LiveError) || error.status >= 500 || error.status === 404;
     return { target: run.target.name, status: unreachable ? 'unreachable' : 'failed', plan, recorded: null, error: describeError(error) };
   }

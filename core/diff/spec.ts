@@ -4,23 +4,13 @@ import type { ApiSpecification, Resource } from '../state.ts';
 import { IMPORT_FORMATS, type ImportFormat, type OperationContract, importSpec } from '../specs/index.ts';
 import type { SpecChange } from '../plan/types.ts';
 
-// One estate's specifications are parsed again and again (implied properties, operations, several targets):
-// parse each distinct document once.
-const IMPORTS = new Map<string, ReturnType<typeof importSpec> | null>();
-const MAX_CACHED = 2000;
-
 function imported(spec: ApiSpecification): ReturnType<typeof importSpec> | null {
-  const key = `${spec.format}\u0000${spec.content}`;
-  if (IMPORTS.has(key)) return IMPORTS.get(key)!;
-  let result: ReturnType<typeof importSpec> | null;
   try {
-    result = importSpec(importFormatOf(spec), spec.content);
+    // importSpec keeps what it made of each document: targets and the validation share one parse
+    return importSpec(importFormatOf(spec), spec.content);
   } catch {
-    result = null;
+    return null;
   }
-  if (IMPORTS.size >= MAX_CACHED) IMPORTS.delete(IMPORTS.keys().next().value!);
-  IMPORTS.set(key, result);
-  return result;
 }
 
 /** The import format APIM is sent for a specification kept in Git. */

@@ -54,6 +54,47 @@ export type ExportFormat = 'openapi' | 'openapi+json' | 'swagger' | 'wadl' | 'ws
  */
 export function importSpec(format: ImportFormat, value: string, options: ImportOptions = {}): ImportedApi {
   if (typeof value !== 'string') throw new SpecImportError('The specification must be a string.');
+  if (Object.keys(options).length > 0) return importUncached(format, value, options);
+  const key = `${format}\u0000${value}`;
+  let result = IMPORTED.get(key);
+  if (result === undefined) {
+    try {
+      result = deepFreeze(importUncached(format, value, options));
+    } catch (error) {
+      result = error as SpecImportError;
+    }
+    remember(key, result);
+  }
+  if (result instanceof SpecImportError) throw result;
+  return result;
+}
+
+// The same document is imported again and again — validation, the diff of every target, every emulated region
+// it is published to — and imports are pure, so each distinct document is imported once per process. The results
+// are shared, hence frozen: a caller that wants to change one clones it first.
+const IMPORTED = new Map<string, ImportedApi | SpecImportError>();
+const MAX_CACHED_CHARS = 64 * 1024 * 1024;
+let cachedChars = 0;
+
+function remember(key: string, result: ImportedApi | SpecImportError): void {
+  IMPORTED.set(key, result);
+  cachedChars += key.length;
+  for (const oldest of IMPORTED.keys()) {
+    if (cachedChars <= MAX_CACHED_CHARS || IMPORTED.size <= 1) break;
+    IMPORTED.delete(oldest);
+    cachedChars -= oldest.length;
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+function importUncached(format: ImportFormat, value: string, options: ImportOptions): ImportedApi {
   try {
     switch (format) {
       case 'openapi':

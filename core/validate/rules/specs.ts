@@ -1,7 +1,6 @@
 // API specifications: they must parse the way APIM's importer parses them (core/specs mirrors it),
 // be the format their file name says (APIOps picks the importer by extension), fit the API's type, and define
 // every operation an `operations/<op>/policy.xml` folder names.
-import { createHash } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { IMPORT_FORMATS, type ImportedApi, SpecImportError, importSpec } from '../../specs/index.ts';
 import { parseJson, isJsonObject } from '../../files/json.ts';
@@ -71,35 +70,25 @@ function importProblem(error: SpecImportError): { line: number; column: number; 
 
 type ImportResult = { operations: Set<string> } | { problem: ReturnType<typeof importProblem> };
 
-/**
- * Imports are the expensive part of validation (YAML parsing); revisions and versions often carry the very same
- * document, so each distinct document is imported once per run (keyed by a digest, not by the text).
- */
-function importOnce(imports: Map<string, ImportResult>, format: SpecFormat, text: string): ImportResult {
-  const key = `${format}:${createHash('sha1').update(text).digest('base64')}`;
-  let result = imports.get(key);
-  if (!result) {
-    try {
-      const imported: ImportedApi = importSpec(IMPORT_FORMATS[format], text);
-      result = { operations: new Set(imported.operations.map((o) => o.name.toLowerCase())) };
-    } catch (error) {
-      if (!(error instanceof SpecImportError)) throw error;
-      result = { problem: importProblem(error) };
-    }
-    imports.set(key, result);
+/** What APIM makes of the document (importSpec keeps each distinct document's import: the diff reuses it). */
+function importOf(format: SpecFormat, text: string): ImportResult {
+  try {
+    const imported: ImportedApi = importSpec(IMPORT_FORMATS[format], text);
+    return { operations: new Set(imported.operations.map((o) => o.name.toLowerCase())) };
+  } catch (error) {
+    if (!(error instanceof SpecImportError)) throw error;
+    return { problem: importProblem(error) };
   }
-  return result;
 }
 
 export function checkSpecifications(ctx: ValidationContext): void {
-  const imports = new Map<string, ImportResult>();
   for (const file of ctx.read.files.values()) {
     if (file.shape !== 'specification' || file.broken) continue;
-    checkSpecification(ctx, file, imports);
+    checkSpecification(ctx, file);
   }
 }
 
-function checkSpecification(ctx: ValidationContext, file: ArtifactFile, imports: Map<string, ImportResult>): void {
+function checkSpecification(ctx: ValidationContext, file: ArtifactFile): void {
   const [apiName] = JSON.parse(file.keys[0] ?? '[]').slice(1) as string[];
   const api = apiName === undefined ? undefined : ctx.state.get('api', [apiName]);
   const attached = api?.specification !== undefined && ctx.fileOf(api, 'specification')?.path === file.path;
@@ -121,7 +110,7 @@ function checkSpecification(ctx: ValidationContext, file: ArtifactFile, imports:
       return;
     }
   }
-  const result = importOnce(imports, format, text);
+  const result = importOf(format, text);
   if ('problem' in result) {
     const { problem } = result;
     ctx.findings.push(finding('spec-syntax', { file: file.path, line: problem.line, column: problem.column }, `cannot be imported as ${FORMAT_TITLE[format]}: ${problem.message}`));

@@ -1,0 +1,81 @@
+// Which writes of a plan must wait for which: the dependency graph that apply.ts runs. Pure data from the
+// kinds table and the desired resources, so a write starts as soon as what it needs exists, instead of waiting
+// for a whole dependency level (an operation policy needs its own API, not all 300 APIs of the estate).
+//
+// A write waits for the writes in the same plan of:
+// - its ancestors (an operation policy waits for its API's PUT, which creates the operations from the spec);
+// - what it references: the link's other end, `apiVersionSetId`, `loggerId`, a subscription's `scope`… (exact
+//   resources, read from the ids in the desired properties);
+// - every resource of the kinds it comes `after` (policies after named values, fragments, backends, loggers:
+//   `{{tokens}}` name values by display name, so the whole kind is awaited), only within its own API or product
+//   when that kind lives there (an operation waits for its own API's schemas);
+// - the write before it on the same API: APIM answers 409 "Operation on the API is in progress" to concurrent
+//   writes below one API, so they go one after another, in plan order.
+import { type Kind, ancestry, kindSpec } from '../core/kinds.ts';
+import { parseResourceId } from '../core/files/ids.ts';
+import { linkTargetNames } from '../core/files/layout.ts';
+import type { PlanItem } from '../core/plan/types.ts';
+import type { Json, State } from '../core/state.ts';
+
+/** APIM names are case-insensitive: one key per resource whatever the spelling. */
+function nameKey(kind: Kind, names: readonly string[]): string {
+  return `${kind}\u0000${names.map((n) => n.toLowerCase()).join('\u0000')}`;
+}
+
+/** The lane of an item: writes to one API (and everything below it, revisions included) go one after another. */
+export function laneOf(item: PlanItem): string {
+  return ancestry(item.kind)[0] === 'api' ? `api:${item.names[0]!.replace(/;rev=\d+$/, '').toLowerCase()}` : `item:${item.key}`;
+}
+
+function property(properties: Json | undefined, path: string): Json | undefined {
+  let value = properties;
+  for (const part of path.split('.')) value = value !== null && typeof value === 'object' && !Array.isArray(value) ? value[part] : undefined;
+  return value;
+}
+
+/**
+ * For each item (all creates or updates), the indexes of the items it waits for. Every edge points to an
+ * earlier item of the list, which is in plan order (by level), so the graph has no cycle.
+ */
+export function upsertDependencies(items: readonly PlanItem[], desired: State): number[][] {
+  const index = new Map<string, number>();
+  const byKind = new Map<Kind, number[]>();
+  items.forEach((item, i) => {
+    index.set(nameKey(item.kind, item.names), i);
+    byKind.set(item.kind, [...(byKind.get(item.kind) ?? []), i]);
+  });
+  const lastOfLane = new Map<string, number>();
+  return items.map((item, i) => {
+    const deps = new Set<number>();
+    const add = (kind: Kind, names: readonly string[]) => {
+      const j = index.get(nameKey(kind, names));
+      if (j !== undefined && j !== i) deps.add(j);
+    };
+    const spec = kindSpec(item.kind);
+    const chain = ancestry(item.kind);
+    for (let depth = 1; depth < chain.length; depth++) add(chain[depth - 1]!, item.names.slice(0, depth));
+    const linked = spec.link ? linkTargetNames(item.kind, item.names) : null;
+    if (spec.link && linked) add(spec.link.target, linked);
+    const want = desired.get(item.kind, item.names);
+    for (const ref of spec.props.references) {
+      const value = property(want?.properties, ref.property);
+      const target = typeof value === 'string' ? parseResourceId(value, ref.kinds) : null;
+      if (target) add(target.kind, target.names);
+    }
+    for (const kind of spec.after) {
+      if (spec.link?.target === kind) continue; // the link's own target is awaited above
+      // a kind below the same root (an API's schemas for its operations) is awaited within that root only
+      const sameRoot = ancestry(kind).length > 1 && ancestry(kind)[0] === chain[0];
+      for (const j of byKind.get(kind) ?? []) {
+        if (j === i) continue;
+        if (sameRoot && items[j]!.names[0]!.toLowerCase() !== item.names[0]!.toLowerCase()) continue;
+        deps.add(j);
+      }
+    }
+    const lane = laneOf(item);
+    const previous = lastOfLane.get(lane);
+    if (previous !== undefined) deps.add(previous);
+    lastOfLane.set(lane, i);
+    return [...deps].sort((a, b) => a - b);
+  });
+}

@@ -1,0 +1,137 @@
+// The order in which a plan's writes may run: which write waits for which (publisher/dependencies.ts), and the
+// runner that starts each write as soon as what it needs exists (publisher/schedule.ts).
+import { describe, expect, it } from 'vitest';
+import { diffStates } from '../../core/diff/diff.ts';
+import type { PlanItem } from '../../core/plan/types.ts';
+import { type JsonObject, type Resource, State } from '../../core/state.ts';
+import { upsertDependencies } from '../../publisher/dependencies.ts';
+import { criticalPathLengths, runGraph } from '../../publisher/schedule.ts';
+
+const POLICY = '<policies><inbound><base /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>';
+
+function res(kind: Resource['kind'], names: string[], properties: JsonObject = {}): Resource {
+  return { kind, names, properties };
+}
+
+/** Everything of the estate is new: the plan creates it all, in plan order. */
+function planOf(resources: Resource[]): { items: PlanItem[]; desired: State } {
+  const desired = State.from(resources);
+  const items = diffStates(desired, new State()).items.filter((i) => i.action !== 'delete');
+  return { items, desired };
+}
+
+const label = (i: PlanItem) => `${i.kind} ${i.names.join('/')}`;
+
+function dependenciesByLabel(resources: Resource[]): Map<string, string[]> {
+  const { items, desired } = planOf(resources);
+  const deps = upsertDependencies(items, desired);
+  return new Map(items.map((item, i) => [label(item), deps[i]!.map((j) => label(items[j]!)).sort()]));
+}
+
+describe('which write waits for which', () => {
+  const estate = [
+    res('namedValue', ['nv-1'], { displayName: 'nv-1', value: 'one' }),
+    res('namedValue', ['nv-2'], { displayName: 'nv-2', value: 'two' }),
+    res('versionSet', ['vs'], { displayName: 'vs', versioningScheme: 'Segment' }),
+    res('api', ['a'], { displayName: 'A', path: 'a', protocols: ['https'], apiVersionSetId: '/apiVersionSets/vs' }),
+    res('api', ['b'], { displayName: 'B', path: 'b', protocols: ['https'] }),
+    res('apiPolicy', ['a', 'policy'], { format: 'rawxml', value: POLICY }),
+    res('apiOperationPolicy', ['a', 'get', 'policy'], { format: 'rawxml', value: POLICY }),
+    res('apiOperationPolicy', ['b', 'list', 'policy'], { format: 'rawxml', value: POLICY }),
+    res('product', ['p'], { displayName: 'P', state: 'published' }),
+    res('productApiLink', ['p', 'b'], { apiId: '/apis/b' }),
+    res('subscription', ['s'], { displayName: 'S', scope: '/products/p' }),
+  ];
+  const deps = dependenciesByLabel(estate);
+
+  it('an API waits for the version set it names, and for nothing else', () => {
+    expect(deps.get('api a')).toEqual(['versionSet vs']);
+    expect(deps.get('api b')).toEqual([]);
+  });
+
+  it('a write below an API waits for its own API (and the write before it on that API), not for the other APIs', () => {
+    // (operations come with the API's specification: they are never written on their own)
+    expect(deps.get('apiOperationPolicy a/get/policy')).toEqual(['api a', 'apiPolicy a/policy', 'namedValue nv-1', 'namedValue nv-2']);
+    expect(deps.get('apiOperationPolicy b/list/policy')).toEqual(['api b', 'namedValue nv-1', 'namedValue nv-2']);
+  });
+
+  it('policies wait for every named value: {{tokens}} name them by display name', () => {
+    expect(deps.get('apiPolicy a/policy')).toEqual(['api a', 'namedValue nv-1', 'namedValue nv-2']);
+  });
+
+  it('a link waits for both its ends; a subscription for the product its scope names', () => {
+    expect(deps.get('productApiLink p/b')).toEqual(['api b', 'product p']);
+    expect(deps.get('subscription s')).toEqual(['product p']);
+  });
+
+  it('every dependency is an earlier item of the plan, so the graph has no cycle', () => {
+    const { items, desired } = planOf(estate);
+    upsertDependencies(items, desired).forEach((ds, i) => ds.forEach((d) => expect(d).toBeLessThan(i)));
+  });
+
+  it('a revision waits for the API it is a revision of (one lane per API)', () => {
+    const revision = dependenciesByLabel([
+      res('api', ['r'], { displayName: 'R', path: 'r', protocols: ['https'] }),
+      res('api', ['r;rev=2'], { displayName: 'R', path: 'r', protocols: ['https'], apiRevision: '2' }),
+    ]);
+    expect(revision.get('api r;rev=2')).toEqual(['api r']);
+  });
+});
+
+describe('running the writes as a graph', () => {
+  const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('starts a task only after everything it depends on, and never runs more than the bound at once', async () => {
+    // two chains of three and a task needing both chains' ends
+    const dependsOn = [[], [0], [1], [], [3], [4], [2, 5]];
+    const finished: number[] = [];
+    let running = 0;
+    let most = 0;
+    const result = await runGraph({
+      dependsOn,
+      concurrency: 2,
+      run: async (task) => {
+        for (const d of dependsOn[task]!) expect(finished).toContain(d);
+        running++;
+        most = Math.max(most, running);
+        await delay(2);
+        running--;
+        finished.push(task);
+        return true;
+      },
+    });
+    expect(result.notStarted).toEqual([]);
+    expect(finished.sort()).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(most).toBe(2);
+  });
+
+  it('starts the task with the longest chain behind it first', async () => {
+    // task 0 heads a chain of three, task 3 stands alone: with one slot, the chain's head goes first
+    const dependsOn = [[], [0], [1], []];
+    expect(criticalPathLengths(dependsOn)).toEqual([3, 2, 1, 1]);
+    const order: number[] = [];
+    await runGraph({ dependsOn: [[], [], [1], [2]], concurrency: 1, run: async (t) => (order.push(t), true) });
+    expect(order).toEqual([1, 2, 0, 3]);
+  });
+
+  it('starts nothing new after a failure: what runs finishes, the rest is reported as not started', async () => {
+    const dependsOn = [[], [], [0], [1], []];
+    const started: number[] = [];
+    const result = await runGraph({
+      dependsOn,
+      concurrency: 2,
+      run: async (task) => {
+        started.push(task);
+        await delay(task === 1 ? 10 : 1);
+        return task !== 0;
+      },
+    });
+    // 0 fails while 1 runs; 1 finishes, and neither its dependent (3) nor the others start
+    expect(started.sort()).toEqual([0, 1]);
+    expect(result.notStarted).toEqual([2, 3, 4]);
+  });
+
+  it('refuses a graph whose task depends on a later one', async () => {
+    await expect(runGraph({ dependsOn: [[1], []], concurrency: 1, run: async () => true })).rejects.toThrow(/depends on a later task/);
+  });
+});
