@@ -15,6 +15,7 @@ import type { RetrySettings } from '../core/live/retry.ts';
 import type { Plan, PlanItem } from '../core/plan/types.ts';
 import { type ResourceKey, resourceKey } from '../core/state.ts';
 import { EXTRACTOR_FILTER_FILE, type ValidationReport, validateArtifacts } from '../core/validate/validate.ts';
+import { DEFAULT_READ_CONCURRENCY, DEFAULT_WRITE_CONCURRENCY } from './defaults.ts';
 import { desiredFor } from './desired.ts';
 import { resourceOfPath } from './paths.ts';
 import { changedFiles, commitExists, isAncestor, isClean, materialize, repoRelative, repositoryRoot, resolveCommit } from './source.ts';
@@ -36,7 +37,10 @@ export interface RunSettings {
   allowMassDelete: boolean;
   maxDeletePercent?: number;
   env: Readonly<Record<string, string | undefined>>;
+  /** writes in flight per target (default 8) */
   concurrency?: number;
+  /** reads in flight per target (default 16, see defaults.ts) */
+  readConcurrency?: number;
   pollIntervalMs?: number;
   /** who takes the targets' locks (CI run id, user@host) */
   owner?: string;
@@ -156,7 +160,7 @@ export async function run(settings: RunSettings): Promise<RunResult> {
           changedSince: (recorded) => memo(`changed ${recorded} ${target.overrides ?? ''}`, () => changedKeys(recorded, target.overrides)),
           isAhead,
           mode: mode(),
-          concurrency: settings.concurrency ?? 8,
+          readConcurrency: settings.readConcurrency ?? DEFAULT_READ_CONCURRENCY,
           pollIntervalMs: settings.pollIntervalMs,
           retry: settings.retry,
         }),
@@ -218,7 +222,8 @@ export async function run(settings: RunSettings): Promise<RunResult> {
           reads: reads.get(target.name),
           apply: settings.apply,
           owner,
-          concurrency: settings.concurrency ?? 8,
+          concurrency: settings.concurrency ?? DEFAULT_WRITE_CONCURRENCY,
+          readConcurrency: settings.readConcurrency ?? DEFAULT_READ_CONCURRENCY,
           pollIntervalMs: settings.pollIntervalMs,
           retry: settings.retry,
           warnings,

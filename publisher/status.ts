@@ -31,7 +31,7 @@ export interface StatusReport {
   current: boolean;
 }
 
-export async function status(settings: Pick<RunSettings, 'configFile' | 'targets' | 'env' | 'credential' | 'concurrency'>): Promise<StatusReport> {
+export async function status(settings: Pick<RunSettings, 'configFile' | 'targets' | 'env' | 'credential' | 'readConcurrency'>): Promise<StatusReport> {
   const configFile = resolve(settings.configFile);
   const config = await readApiopsConfig(configFile);
   const repo = await repositoryRoot(dirname(configFile));
@@ -47,7 +47,7 @@ export async function status(settings: Pick<RunSettings, 'configFile' | 'targets
         report.commit = record.commit;
         if (repo && head && record.commit && (await commitExists(repo, record.commit))) {
           report.behind = await commitsBetween(repo, record.commit, head);
-          const diff = await run({ configFile, targets: [target.name], commit: record.commit, apply: false, full: true, allowMassDelete: false, env: settings.env, credential: settings.credential, concurrency: settings.concurrency });
+          const diff = await run({ configFile, targets: [target.name], commit: record.commit, apply: false, full: true, allowMassDelete: false, env: settings.env, credential: settings.credential, readConcurrency: settings.readConcurrency });
           const outcome = diff.outcomes[0];
           if (outcome && outcome.status === 'planned') {
             report.drift = hasChanges({ version: 1, targets: [outcome.plan] });

@@ -47,7 +47,10 @@ export interface TargetRun {
   mode: { full: boolean; prune: boolean; maxDeletePercent: number; maxDeletions?: number; allowMassDelete: boolean };
   apply: boolean;
   owner: string;
+  /** writes in flight */
   concurrency: number;
+  /** reads in flight */
+  readConcurrency: number;
   /** LRO poll interval (emulators finish at once; real APIM takes seconds) */
   pollIntervalMs?: number;
   retry?: RetrySettings;
@@ -58,7 +61,7 @@ export interface TargetRun {
 }
 
 /** What readTarget needs: nothing from the files. */
-export type TargetReadSettings = Pick<TargetRun, 'liveTarget' | 'commit' | 'filter' | 'changedSince' | 'isAhead' | 'mode' | 'concurrency' | 'pollIntervalMs' | 'retry'>;
+export type TargetReadSettings = Pick<TargetRun, 'liveTarget' | 'commit' | 'filter' | 'changedSince' | 'isAhead' | 'mode' | 'readConcurrency' | 'pollIntervalMs' | 'retry'>;
 
 export interface TargetReads {
   arm: Arm;
@@ -89,7 +92,7 @@ export async function readTarget(settings: TargetReadSettings, arm: Arm = connec
     scope = recorded === settings.commit ? new Set() : await settings.changedSince(recorded);
   }
   // the diff compares an API's operations, not its exported document: no export requests
-  const live = scope === null ? (await readLive(arm, { filter: settings.filter, concurrency: settings.concurrency, specifications: false })).state : await readScoped(arm, scope);
+  const live = scope === null ? (await readLive(arm, { filter: settings.filter, concurrency: settings.readConcurrency, specifications: false })).state : await readScoped(arm, scope);
   return { arm, record: state, ahead: false, scope, live };
 }
 

@@ -8,6 +8,7 @@ import { maskSecrets } from '../../core/config/tokens.ts';
 import { DEFAULT_CONFIG_FILE } from '../../core/config/apiops.ts';
 import { type Plan, hasChanges } from '../../core/plan/types.ts';
 import type { ValidationReport } from '../../core/validate/validate.ts';
+import { DEFAULT_READ_CONCURRENCY, DEFAULT_WRITE_CONCURRENCY } from '../../publisher/defaults.ts';
 
 type Format = 'text' | 'json' | 'markdown';
 
@@ -39,6 +40,14 @@ async function render(plan: Plan, format: Format, secrets: string[]): Promise<st
   return maskSecrets(text, secrets);
 }
 
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of 1 or more');
+  return n;
+}
+
+const readConcurrencyOption = () => new Option('--read-concurrency <n>', 'reads in flight per target').argParser(positiveInteger).default(DEFAULT_READ_CONCURRENCY);
+
 const formatOption = () => new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text');
 
 export const registerPublish: Register = (program, setExit) => {
@@ -51,9 +60,10 @@ export const registerPublish: Register = (program, setExit) => {
     .option('--prune', 'also show deletions of live resources that Git does not hold (within what the repository owns)')
     .addOption(formatOption())
     .option('--out <file>', 'also write the plan as JSON to this file')
-    .action(async (opts: { config: string; target?: string[]; commit?: string; prune?: boolean; format: Format; out?: string }) => {
+    .addOption(readConcurrencyOption())
+    .action(async (opts: { config: string; target?: string[]; commit?: string; prune?: boolean; format: Format; out?: string; readConcurrency: number }) => {
       const { run } = await import('../../publisher/run.ts');
-      const result = await run({ configFile: opts.config, targets: opts.target, commit: opts.commit, apply: false, full: true, prune: opts.prune, allowMassDelete: true, env: process.env, log: (l) => process.stderr.write(`${l}\n`) });
+      const result = await run({ configFile: opts.config, targets: opts.target, commit: opts.commit, apply: false, full: true, prune: opts.prune, allowMassDelete: true, readConcurrency: opts.readConcurrency, env: process.env, log: (l) => process.stderr.write(`${l}\n`) });
       if (!result.validation.valid) {
         await reportInvalid(result.validation);
         setExit(EXIT.failure);
@@ -75,10 +85,11 @@ export const registerPublish: Register = (program, setExit) => {
     .option('--prune', "delete live resources that Git does not hold, within what the repository owns (default: apiops.yaml's prune)")
     .option('--allow-mass-delete', 'apply a plan that deletes more than --max-delete-percent of a target', false)
     .option('--max-delete-percent <n>', 'refuse plans deleting more than this share of a target', percent, 20)
-    .option('--concurrency <n>', 'writes in flight per target', (v) => Number(v), 8)
+    .addOption(new Option('--concurrency <n>', 'writes in flight per target').argParser(positiveInteger).default(DEFAULT_WRITE_CONCURRENCY))
+    .addOption(readConcurrencyOption())
     .addOption(formatOption())
     .option('--plan-out <file>', 'also write the plan as JSON to this file')
-    .action(async (opts: { config: string; target?: string[]; commit?: string; full: boolean; prune?: boolean; allowMassDelete: boolean; maxDeletePercent: number; concurrency: number; format: Format; planOut?: string }) => {
+    .action(async (opts: { config: string; target?: string[]; commit?: string; full: boolean; prune?: boolean; allowMassDelete: boolean; maxDeletePercent: number; concurrency: number; readConcurrency: number; format: Format; planOut?: string }) => {
       const { run } = await import('../../publisher/run.ts');
       const result = await run({
         configFile: opts.config,
@@ -90,6 +101,7 @@ export const registerPublish: Register = (program, setExit) => {
         allowMassDelete: opts.allowMassDelete,
         maxDeletePercent: opts.maxDeletePercent,
         concurrency: opts.concurrency,
+        readConcurrency: opts.readConcurrency,
         env: process.env,
         log: (l) => process.stderr.write(`${maskSecrets(l, [])}\n`),
       });
@@ -129,9 +141,10 @@ export const registerPublish: Register = (program, setExit) => {
     .option('--config <file>', 'apiops.yaml', DEFAULT_CONFIG_FILE)
     .option('--target <name>', 'a target to report on (repeat or comma-separate; default: all)', collect)
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action(async (opts: { config: string; target?: string[]; format: 'text' | 'json' }) => {
+    .addOption(readConcurrencyOption())
+    .action(async (opts: { config: string; target?: string[]; format: 'text' | 'json'; readConcurrency: number }) => {
       const { status } = await import('../../publisher/status.ts');
-      const report = await status({ configFile: opts.config, targets: opts.target, env: process.env });
+      const report = await status({ configFile: opts.config, targets: opts.target, env: process.env, readConcurrency: opts.readConcurrency });
       if (opts.format === 'json') process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else {
         process.stdout.write(`checked out: ${report.head?.slice(0, 12) ?? '(not a git repository)'}\n`);

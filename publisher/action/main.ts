@@ -53,6 +53,7 @@ export async function main(env: Environment = process.env): Promise<number> {
       allowMassDelete: getBooleanInput(env, 'allow-mass-delete'),
       maxDeletePercent: numberInput(env, 'max-delete-percent'),
       concurrency: numberInput(env, 'concurrency'),
+      readConcurrency: numberInput(env, 'read-concurrency'),
       env: process.env,
       log: (line) => out(`${line}\n`),
     });

@@ -48,10 +48,18 @@ describe('apiops diff / publish / status', () => {
   });
 
   it('diff renders Markdown for a pull request comment', async () => {
-    const res = await apiops(['diff', '--format', 'markdown', '--target', 'westus'], { ENVIRONMENT_VALUE: TOKEN_VALUE });
+    // (two reads in flight: the plan does not depend on how fast the live state is read)
+    const res = await apiops(['diff', '--format', 'markdown', '--target', 'westus', '--read-concurrency', '2'], { ENVIRONMENT_VALUE: TOKEN_VALUE });
     expect(res.code).toBe(2);
     expect(res.stdout).toMatch(/\| *westus *\|/);
     expect(res.stdout).not.toContain(TOKEN_VALUE);
+  });
+
+  it('refuses a concurrency that is not a whole number of 1 or more, before doing anything', async () => {
+    const res = await apiops(['publish', '--read-concurrency', '0']);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain("option '--read-concurrency <n>' argument '0' is invalid. expected a whole number of 1 or more");
+    expect(res.stdout).toBe('');
   });
 
   it('publish refuses to send a token that has no value', async () => {
