@@ -11,7 +11,7 @@ import type { JsonObject, Resource, State } from '../core/state.ts';
 import { importFormatOf } from '../core/diff/spec.ts';
 import { linkTargetNames } from '../core/files/layout.ts';
 import { laneOf, upsertDependencies } from './dependencies.ts';
-import { runGraph } from './schedule.ts';
+import { GraphCycleError, runGraph } from './schedule.ts';
 
 export interface ApplyResult {
   applied: PlanItem[];
@@ -174,7 +174,18 @@ export async function applyPlan(arm: Arm, plan: TargetPlan, desired: State, opti
   const items = plan.items.filter((i) => !i.cascade);
   const upserts = items.filter((i) => i.action !== 'delete');
   const deletes = items.filter((i) => i.action === 'delete');
-  const graph = await runGraph({ dependsOn: upsertDependencies(upserts, desired), concurrency, run: (task) => attempt(upserts[task]!) });
+  let graph;
+  try {
+    graph = await runGraph({ dependsOn: upsertDependencies(upserts, desired), concurrency, run: (task) => attempt(upserts[task]!) });
+  } catch (error) {
+    if (!(error instanceof GraphCycleError)) throw error;
+    // fragments that include each other: APIM cannot create either first, so nothing is sent
+    const cycle = new Set(error.tasks);
+    const names = error.tasks.map((t) => upserts[t]!.names.join('/')).join(', ');
+    for (const task of error.tasks) result.failed.push({ item: upserts[task]!, error: `waits for policy fragments that include each other, so none can be created first (${names})` });
+    result.notAttempted.push(...upserts.filter((_, t) => !cycle.has(t)), ...deletes);
+    return result;
+  }
   for (const task of graph.notStarted) result.notAttempted.push(upserts[task]!);
   if (result.failed.length > 0) {
     result.notAttempted.push(...deletes);

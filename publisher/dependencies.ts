@@ -9,6 +9,8 @@
 // - every resource of the kinds it comes `after` (policies after named values, fragments, backends, loggers:
 //   `{{tokens}}` name values by display name, so the whole kind is awaited), only within its own API or product
 //   when that kind lives there (an operation waits for its own API's schemas);
+// - the fragments its policy includes: a fragment may include another one, and APIM refuses a policy that names a
+//   fragment that does not exist yet;
 // - the write before it on the same API: APIM answers 409 "Operation on the API is in progress" to concurrent
 //   writes below one API, so they go one after another, in plan order.
 import { type Kind, ancestry, kindSpec } from '../core/kinds.ts';
@@ -16,6 +18,7 @@ import { parseResourceId } from '../core/files/ids.ts';
 import { linkTargetNames } from '../core/files/layout.ts';
 import type { PlanItem } from '../core/plan/types.ts';
 import type { Json, State } from '../core/state.ts';
+import { policyReferences } from '../core/policy.ts';
 
 /** APIM names are case-insensitive: one key per resource whatever the spelling. */
 function nameKey(kind: Kind, names: readonly string[]): string {
@@ -34,8 +37,9 @@ function property(properties: Json | undefined, path: string): Json | undefined 
 }
 
 /**
- * For each item (all creates or updates), the indexes of the items it waits for. Every edge points to an
- * earlier item of the list, which is in plan order (by level), so the graph has no cycle.
+ * For each item (all creates or updates), the indexes of the items it waits for. The kinds table's edges point to
+ * earlier items of the list (plan order is by level); fragments including fragments may point either way, and
+ * could even form a cycle, which schedule.ts refuses.
  */
 export function upsertDependencies(items: readonly PlanItem[], desired: State): number[][] {
   const index = new Map<string, number>();
@@ -61,6 +65,9 @@ export function upsertDependencies(items: readonly PlanItem[], desired: State): 
       const value = property(want?.properties, ref.property);
       const target = typeof value === 'string' ? parseResourceId(value, ref.kinds) : null;
       if (target) add(target.kind, target.names);
+    }
+    if (spec.policy && typeof want?.properties.value === 'string') {
+      for (const fragment of policyReferences(want.properties.value).fragments) add('policyFragment', [fragment]);
     }
     for (const kind of spec.after) {
       if (spec.link?.target === kind) continue; // the link's own target is awaited above

@@ -37,6 +37,7 @@ export const RULES = {
   'missing-reference': { severity: 'error', summary: 'a reference (apiVersionSetId, loggerId, subscription scope, release apiId) does not resolve' },
   'missing-named-value': { severity: 'error', summary: 'a {{named value}} is used but not defined' },
   'missing-fragment': { severity: 'error', summary: 'include-fragment names a policy fragment that does not exist' },
+  'fragment-cycle': { severity: 'error', summary: 'policy fragments include each other, so APIM cannot create any of them first' },
   'missing-backend': { severity: 'error', summary: 'set-backend-service names a backend that does not exist' },
   'missing-logger': { severity: 'error', summary: 'log-to-eventhub names a logger that does not exist' },
   'missing-override-target': { severity: 'error', summary: 'an override entry names a resource that does not exist in the artifacts' },

@@ -7,7 +7,7 @@ import { loadOverrides } from '../config/overrides.ts';
 import { type ReadResult, readArtifacts } from '../files/read.ts';
 import { ValidationContext } from './context.ts';
 import { type Finding, type Severity, countBySeverity, finding, sortFindings } from './findings.ts';
-import { checkPolicies, checkNamedValueTokens } from './rules/policies.ts';
+import { checkFragmentCycles, checkPolicies, checkNamedValueTokens } from './rules/policies.ts';
 import { checkOverrides } from './rules/overrides.ts';
 import { checkReferences } from './rules/references.ts';
 import { checkInformationSchemas } from './rules/schema.ts';
@@ -70,6 +70,7 @@ export async function validateArtifacts(options: ValidateOptions = {}): Promise<
   checkInformationSchemas(ctx);
   checkSpecifications(ctx);
   checkPolicies(ctx);
+  checkFragmentCycles(ctx);
   checkNamedValueTokens(ctx);
   checkReferences(ctx);
   checkSecrets(ctx);

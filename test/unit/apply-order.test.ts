@@ -5,7 +5,7 @@ import { diffStates } from '../../core/diff/diff.ts';
 import type { PlanItem } from '../../core/plan/types.ts';
 import { type JsonObject, type Resource, State } from '../../core/state.ts';
 import { upsertDependencies } from '../../publisher/dependencies.ts';
-import { criticalPathLengths, runGraph } from '../../publisher/schedule.ts';
+import { GraphCycleError, criticalPathLengths, runGraph } from '../../publisher/schedule.ts';
 
 const POLICY = '<policies><inbound><base /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>';
 
@@ -67,6 +67,17 @@ describe('which write waits for which', () => {
   it('every dependency is an earlier item of the plan, so the graph has no cycle', () => {
     const { items, desired } = planOf(estate);
     upsertDependencies(items, desired).forEach((ds, i) => ds.forEach((d) => expect(d).toBeLessThan(i)));
+  });
+
+  it('a fragment waits for the fragments it includes, wherever they come in the plan', () => {
+    const fragment = (body: string) => ({ format: 'rawxml', value: `<fragment>${body}</fragment>` });
+    const fragments = dependenciesByLabel([
+      res('policyFragment', ['a-outer'], fragment('<include-fragment fragment-id="z-inner" />')),
+      res('policyFragment', ['z-inner'], fragment('<set-header name="x" exists-action="override"><value>1</value></set-header>')),
+      res('servicePolicy', ['policy'], { format: 'rawxml', value: POLICY.replace('<inbound>', '<inbound><include-fragment fragment-id="a-outer" />') }),
+    ]);
+    expect(fragments.get('policyFragment a-outer')).toEqual(['policyFragment z-inner']);
+    expect(fragments.get('servicePolicy policy')).toEqual(['policyFragment a-outer', 'policyFragment z-inner']);
   });
 
   it('a revision waits for the API it is a revision of (one lane per API)', () => {
@@ -131,7 +142,17 @@ describe('running the writes as a graph', () => {
     expect(result.notStarted).toEqual([2, 3, 4]);
   });
 
-  it('refuses a graph whose task depends on a later one', async () => {
-    await expect(runGraph({ dependsOn: [[1], []], concurrency: 1, run: async () => true })).rejects.toThrow(/depends on a later task/);
+  it('runs a task that waits for a later one of the list (a fragment including a fragment named after it)', async () => {
+    const order: number[] = [];
+    await runGraph({ dependsOn: [[1], []], concurrency: 2, run: async (t) => (order.push(t), true) });
+    expect(order).toEqual([1, 0]);
+  });
+
+  it('refuses a cycle before starting anything, naming the tasks that wait for each other', async () => {
+    let started = 0;
+    const run = runGraph({ dependsOn: [[], [2], [1], [2]], concurrency: 2, run: async () => (started++, true) });
+    await expect(run).rejects.toThrow(GraphCycleError);
+    await expect(run).rejects.toThrow('tasks 1, 2, 3 wait for each other');
+    expect(started).toBe(0);
   });
 });

@@ -41,6 +41,8 @@ const CASES = {
   },
   'missing-named-value': { expect: ['artifacts/backends/b1/backendInformation.json:6:12', 'artifacts/policy.xml:5:11'] },
   'missing-fragment': { expect: ['artifacts/policy.xml:4:21'] },
+  // a → b → c → a, and d, which includes a without being part of the circle
+  'fragment-cycle': { expect: ['artifacts/policy fragments/a/policy.xml:2:20', 'artifacts/policy fragments/b/policy.xml:5:20', 'artifacts/policy fragments/c/policy.xml:2:20'] },
   'missing-backend': { expect: ['artifacts/policy.xml:4:24'] },
   'missing-logger': { expect: ['artifacts/policy.xml:4:20'] },
   'missing-override-target': { expect: ['configuration.prod.yaml:5:5'] },

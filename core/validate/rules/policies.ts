@@ -58,3 +58,43 @@ export function checkNamedValueTokens(ctx: ValidationContext): void {
     }
   }
 }
+
+/**
+ * Fragments that include each other in a circle: APIM refuses a fragment that names one that does not exist yet,
+ * so none of them can ever be created first. Reported at the include in each fragment of the circle.
+ */
+export function checkFragmentCycles(ctx: ValidationContext): void {
+  const includes = new Map<string, { file: ArtifactFile; name: string; includes: string[] }>();
+  for (const file of ctx.read.files.values()) {
+    if (file.shape !== 'fragmentPolicy' || file.broken || file.kind !== 'policyFragment') continue;
+    const [, name] = JSON.parse(file.keys[0] ?? '[]') as string[];
+    if (name === undefined) continue;
+    includes.set(name.toLowerCase(), { file, name, includes: policyReferences(normalizeDocument(file.text)).fragments });
+  }
+  // depth-first: a fragment met again while it is still on the path closes a circle
+  const state = new Map<string, 'open' | 'done'>();
+  const reported = new Set<string>();
+  const visit = (key: string, path: string[]): void => {
+    state.set(key, 'open');
+    path.push(key);
+    for (const next of includes.get(key)?.includes ?? []) {
+      const nextKey = next.toLowerCase();
+      if (!includes.has(nextKey)) continue;
+      if (state.get(nextKey) === 'open') {
+        const circle = path.slice(path.indexOf(nextKey));
+        const names = [...circle, nextKey].map((k) => includes.get(k)!.name).join(' → ');
+        circle.forEach((member, i) => {
+          if (reported.has(member)) return;
+          reported.add(member);
+          const { file } = includes.get(member)!;
+          const included = includes.get(circle[(i + 1) % circle.length]!)!.name;
+          const at = ctx.atText(file, new RegExp(`fragment-id\\s*=\\s*["']\\s*${escapeRegExp(included)}`));
+          ctx.findings.push(finding('fragment-cycle', at, `includes '${included}', which leads back to this fragment (${names}): APIM cannot create any of them first`));
+        });
+      } else if (!state.has(nextKey)) visit(nextKey, path);
+    }
+    path.pop();
+    state.set(key, 'done');
+  };
+  for (const key of [...includes.keys()].sort()) if (!state.has(key)) visit(key, []);
+}
