@@ -7,7 +7,7 @@ import { type Kind, ancestry, armRelativePath, kindSpec } from '../core/kinds.ts
 import type { Arm } from '../core/live/arm.ts';
 import { LiveError } from '../core/live/errors.ts';
 import type { PlanItem, TargetPlan } from '../core/plan/types.ts';
-import type { JsonObject, Resource, State } from '../core/state.ts';
+import type { Json, JsonObject, Resource, State } from '../core/state.ts';
 import { importFormatOf } from '../core/diff/spec.ts';
 import { linkTargetNames } from '../core/files/layout.ts';
 import { laneOf, upsertDependencies } from './dependencies.ts';
@@ -36,9 +36,19 @@ interface WriteContext {
 }
 
 /** The body APIM takes: the resource's properties without what APIM computes itself. */
-function writableProperties(resource: Resource): JsonObject {
-  const props = structuredClone(resource.properties);
-  for (const key of kindSpec(resource.kind).props.readOnly) delete props[key];
+export function writableProperties(resource: Resource): JsonObject {
+  // copies only what it changes (the body is serialised, never kept): a 3,000-policy publish clones nothing
+  const props = { ...resource.properties };
+  for (const path of kindSpec(resource.kind).props.readOnly) {
+    const parts = path.split('.');
+    let holder: JsonObject | undefined = props;
+    for (const part of parts.slice(0, -1)) {
+      const next: Json | undefined = holder[part];
+      holder = next !== null && typeof next === 'object' && !Array.isArray(next) ? (holder[part] = { ...next }) : undefined;
+      if (!holder) break;
+    }
+    if (holder) delete holder[parts[parts.length - 1]!];
+  }
   return props;
 }
 

@@ -88,7 +88,8 @@ function relativizeDotted(obj: JsonObject, path: string): void {
  */
 export function resourceFromArm(kind: Kind, names: readonly string[], contract: ArmContract): Resource {
   const spec = kindSpec(kind);
-  let properties = withoutNulls(structuredClone(contract.properties ?? {})) as JsonObject;
+  // (withoutNulls builds a new tree: the contract is never changed)
+  let properties = withoutNulls(contract.properties ?? {}) as JsonObject;
   delete properties.provisioningState;
   for (const path of [...spec.props.readOnly, ...spec.props.writeOnly]) deleteDotted(properties, path);
   properties = withoutSecrets(kind, properties);

@@ -5,6 +5,7 @@ import { diffStates } from '../../core/diff/diff.ts';
 import type { PlanItem } from '../../core/plan/types.ts';
 import { type JsonObject, type Resource, State } from '../../core/state.ts';
 import { upsertDependencies } from '../../publisher/dependencies.ts';
+import { writableProperties } from '../../publisher/apply.ts';
 import { GraphCycleError, criticalPathLengths, runGraph } from '../../publisher/schedule.ts';
 
 const POLICY = '<policies><inbound><base /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>';
@@ -154,5 +155,16 @@ describe('running the writes as a graph', () => {
     await expect(run).rejects.toThrow(GraphCycleError);
     await expect(run).rejects.toThrow('tasks 1, 2, 3 wait for each other');
     expect(started).toBe(0);
+  });
+});
+
+describe('the body a write sends', () => {
+  it("leaves out what APIM computes, nested paths included, without touching the desired resource", () => {
+    const desired = res('namedValue', ['kv'], { displayName: 'kv', secret: true, keyVault: { secretIdentifier: 'https://v.vault.azure.net/secrets/s', lastStatus: { code: 'Success' } }, tags: ['a'] });
+    const before = structuredClone(desired);
+    expect(writableProperties(desired)).toEqual({ displayName: 'kv', secret: true, keyVault: { secretIdentifier: 'https://v.vault.azure.net/secrets/s' }, tags: ['a'] });
+    expect(desired).toEqual(before);
+    // a path whose parent is absent removes nothing else
+    expect(writableProperties(res('namedValue', ['plain'], { displayName: 'plain', lastStatus: 'kept' }))).toEqual({ displayName: 'plain', lastStatus: 'kept' });
   });
 });
