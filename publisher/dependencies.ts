@@ -25,6 +25,26 @@ function nameKey(kind: Kind, names: readonly string[]): string {
   return `${kind}\u0000${names.map((n) => n.toLowerCase()).join('\u0000')}`;
 }
 
+/**
+ * What a plan can use of the live state when nothing is pruned: a live resource Git does not hold never becomes
+ * an item then, so below the top-level lists only what Git holds is read — the collections and resources on the
+ * way to each desired resource, and every desired API's operations (its specification is compared with them).
+ * An estate with policies on a few of its thousand operations is read with a few policy requests, not a thousand
+ * (ARM counts every read against the subscription's budget).
+ */
+export function neededFor(desired: State): (kind: Kind, names: readonly string[]) => boolean {
+  const marks = new Set<string>();
+  for (const r of desired.list()) {
+    const chain = ancestry(r.kind);
+    for (let depth = 1; depth <= chain.length; depth++) {
+      marks.add(nameKey(chain[depth - 1]!, r.names.slice(0, depth - 1))); // the collection
+      marks.add(nameKey(chain[depth - 1]!, r.names.slice(0, depth))); // the resource
+    }
+    if (r.kind === 'api') marks.add(nameKey('apiOperation', r.names));
+  }
+  return (kind, names) => marks.has(nameKey(kind, names));
+}
+
 /** The lane of an item: writes to one API (and everything below it, revisions included) go one after another. */
 export function laneOf(item: PlanItem): string {
   return ancestry(item.kind)[0] === 'api' ? `api:${item.names[0]!.replace(/;rev=\d+$/, '').toLowerCase()}` : `item:${item.key}`;

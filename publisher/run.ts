@@ -13,9 +13,10 @@ import { readArtifacts } from '../core/files/read.ts';
 import { EMULATOR_CREDENTIAL, type LiveTarget } from '../core/live/connect.ts';
 import type { RetrySettings } from '../core/live/retry.ts';
 import type { Plan, PlanItem } from '../core/plan/types.ts';
-import { type ResourceKey, resourceKey } from '../core/state.ts';
+import { type ResourceKey, type State, resourceKey } from '../core/state.ts';
 import { EXTRACTOR_FILTER_FILE, type ValidationReport, validateArtifacts } from '../core/validate/validate.ts';
 import { DEFAULT_READ_CONCURRENCY, DEFAULT_WRITE_CONCURRENCY } from './defaults.ts';
+import { neededFor } from './dependencies.ts';
 import { desiredFor } from './desired.ts';
 import { resourceOfPath } from './paths.ts';
 import { changedFiles, commitExists, isAncestor, isClean, materialize, repoRelative, repositoryRoot, resolveCommit } from './source.ts';
@@ -147,8 +148,13 @@ export async function run(settings: RunSettings): Promise<RunResult> {
     maxDeletions: config.prune.maxDeletions,
     allowMassDelete: settings.allowMassDelete,
   });
-  // Reading the targets needs nothing from the files: it runs while they are read and validated (a publish writes
-  // nothing before validation has passed; reads are harmless), which is most of an incremental publish's time.
+  // What the plan can use of each target's live state is known once the files are read (before they are checked):
+  // with nothing to prune, the reads below the top-level lists wait for it and skip what Git does not hold.
+  let settleFiles!: (state: State | null) => void;
+  const filesRead = new Promise<State | null>((resolve) => (settleFiles = resolve));
+  const needed = filesRead.then((state) => (state ? neededFor(state) : () => false));
+  // Reading the targets needs nothing else from the files: it runs while they are read and validated (a publish
+  // writes nothing before validation has passed; reads are harmless), which is most of an incremental publish's time.
   const liveTargets = new Map(targets.map((target) => [target.name, liveTargetOf(target, settings)] as const));
   const reads = new Map(
     targets.map((target) => {
@@ -163,6 +169,7 @@ export async function run(settings: RunSettings): Promise<RunResult> {
           readConcurrency: settings.readConcurrency ?? DEFAULT_READ_CONCURRENCY,
           pollIntervalMs: settings.pollIntervalMs,
           retry: settings.retry,
+          needed,
         }),
       );
       // a target that cannot be read fails on its own, later; never as an unhandled rejection meanwhile
@@ -173,19 +180,24 @@ export async function run(settings: RunSettings): Promise<RunResult> {
   // The checkout is the commit (the usual CI case): the working tree is read instead of extracting the commit.
   // Whether it is clean is git's answer from another process, so the working tree is validated meanwhile; in the
   // rare case it is not clean, that work is dropped and the commit's own files are validated.
-  const validate = (artifacts: string) => validateArtifacts({ artifacts, config: configFile, cwd: dirname(configFile) });
+  const validate = (artifacts: string, onRead: (state: State) => void) => validateArtifacts({ artifacts, config: configFile, cwd: dirname(configFile), onRead: (read) => onRead(read.state) });
+  let workingTreeRead!: (state: State) => void;
+  const workingTree = new Promise<State>((resolve) => (workingTreeRead = resolve));
   const paths = repo ? wanted.map((p) => repoRelative(repo, p)) : [];
   const atHead = !!commit && !!repo && commit === (await resolveCommit(repo, 'HEAD'));
   const clean = atHead && repo ? isClean(repo, paths) : Promise.resolve(!commit);
-  const speculative = atHead ? validate(config.artifacts) : null;
+  const speculative = atHead ? validate(config.artifacts, workingTreeRead) : null;
   speculative?.catch(() => undefined);
-  const snapshot = commit && repo && !(await clean) ? await materialize(repo, commit, paths) : null;
+  const snapshot = commit && repo && !(await clean) ? await materialize(repo, commit, paths).catch((error: unknown) => (settleFiles(null), Promise.reject(error))) : null;
+  if (!snapshot && speculative) void workingTree.then(settleFiles);
   phase('files of the commit');
   const at = (path: string) => (snapshot && repo ? join(snapshot.root, repoRelative(repo, path)) : path);
   try {
     const artifacts = at(config.artifacts);
-    const validation = await (!snapshot && speculative ? speculative : validate(artifacts));
+    const validation = await (!snapshot && speculative ? speculative : validate(artifacts, settleFiles));
     phase('validated');
+    // (the reads waiting for the files go on, or wind down when there are none)
+    settleFiles(validation.read?.state ?? null);
     if (!validation.valid) {
       return { validation, plan: { version: 1, targets: [] }, outcomes: [], secrets: [], commit };
     }
@@ -219,6 +231,7 @@ export async function run(settings: RunSettings): Promise<RunResult> {
           isAhead,
           changedSince: (recorded) => memo(`changed ${recorded} ${target.overrides ?? ''}`, () => changedKeys(recorded, target.overrides)),
           mode: mode(),
+          needed,
           reads: reads.get(target.name),
           apply: settings.apply,
           owner,
@@ -236,6 +249,7 @@ export async function run(settings: RunSettings): Promise<RunResult> {
     phase('targets done');
     return { validation, plan: { version: 1, targets: outcomes.map((o) => o.plan) }, outcomes, secrets: [...secrets], commit };
   } finally {
+    settleFiles(null);
     await snapshot?.cleanup();
   }
 }

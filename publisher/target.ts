@@ -58,10 +58,12 @@ export interface TargetRun {
   onItem?: (target: string, event: { item: PlanItem; outcome: 'applied' | 'failed'; error?: string }) => void;
   /** the reads, when the caller started them already (readTarget) */
   reads?: Promise<TargetReads>;
+  /** what the plan can use of a full read when nothing is pruned (dependencies.ts neededFor); absent: read all */
+  needed?: Promise<(kind: Kind, names: readonly string[]) => boolean>;
 }
 
 /** What readTarget needs: nothing from the files. */
-export type TargetReadSettings = Pick<TargetRun, 'liveTarget' | 'commit' | 'filter' | 'changedSince' | 'isAhead' | 'mode' | 'readConcurrency' | 'pollIntervalMs' | 'retry'>;
+export type TargetReadSettings = Pick<TargetRun, 'liveTarget' | 'commit' | 'filter' | 'changedSince' | 'isAhead' | 'mode' | 'readConcurrency' | 'pollIntervalMs' | 'retry' | 'needed'>;
 
 export interface TargetReads {
   arm: Arm;
@@ -92,7 +94,8 @@ export async function readTarget(settings: TargetReadSettings, arm: Arm = connec
     scope = recorded === settings.commit ? new Set() : await settings.changedSince(recorded);
   }
   // the diff compares an API's operations, not its exported document: no export requests
-  const live = scope === null ? (await readLive(arm, { filter: settings.filter, concurrency: settings.readConcurrency, specifications: false })).state : await readScoped(arm, scope);
+  const needed = settings.mode.prune ? undefined : settings.needed;
+  const live = scope === null ? (await readLive(arm, { filter: settings.filter, concurrency: settings.readConcurrency, specifications: false, needed })).state : await readScoped(arm, scope);
   return { arm, record: state, ahead: false, scope, live };
 }
 

@@ -38,6 +38,12 @@ export interface ReadLiveOptions {
    */
   specFormatFor?: (names: readonly string[]) => SpecFormat | undefined;
   onProgress?: (e: ReadProgress) => void;
+  /**
+   * Which children the caller can use: asked per child collection (`names`: the parent's) and per fixed-name
+   * child such as a policy (`names`: its own); a no skips the request. Awaited when the first child is reached,
+   * so a read can start before the caller knows (the publisher learns it from the files while validating them).
+   */
+  needed?: Promise<(kind: Kind, names: readonly string[]) => boolean>;
 }
 
 export interface LiveRead {
@@ -132,6 +138,7 @@ class Reader implements ReadContext {
   readonly #locks = new KeyedLocks();
   readonly #counts = new Map<Kind, Counts>();
   readonly #onProgress: ((e: ReadProgress) => void) | undefined;
+  readonly #needed: ReadLiveOptions['needed'];
 
   constructor(arm: Arm, options: ReadLiveOptions) {
     this.arm = arm;
@@ -141,6 +148,7 @@ class Reader implements ReadContext {
     this.specFormatFor = options.specFormatFor ?? (() => undefined);
     this.specifications = options.specifications ?? true;
     this.#onProgress = options.onProgress;
+    this.#needed = options.needed;
   }
 
   get requests(): number {
@@ -195,6 +203,11 @@ class Reader implements ReadContext {
     const hook = readHook(kind);
     if (parent && hook?.under && !hook.under(parent)) return;
     const parentNames = parent?.names ?? [];
+    if (parent && this.#needed) {
+      const needed = await this.#needed;
+      const fixedName = kindSpec(kind).arm.fixedName;
+      if (!needed(kind, fixedName !== undefined ? [...parentNames, fixedName] : parentNames)) return;
+    }
     const work: Promise<void>[] = [];
     const take = (contract: ArmContract): void => {
       const p = this.#take(kind, parentNames, contract);

@@ -26,6 +26,8 @@ export interface ValidateOptions {
   cwd?: string;
   /** artifact files larger than this are reported, not read (default: the reader's limit) */
   maxFileBytes?: number;
+  /** called once the files are read, before they are checked (the publisher starts planning its reads then) */
+  onRead?: (read: ReadResult) => void;
 }
 
 export interface ValidationReport {
@@ -66,6 +68,7 @@ export async function validateArtifacts(options: ValidateOptions = {}): Promise<
   }
 
   const read = await readArtifacts(artifacts, options.maxFileBytes !== undefined ? { maxFileBytes: options.maxFileBytes } : {});
+  options.onRead?.(read);
   const ctx = new ValidationContext(read);
   checkInformationSchemas(ctx);
   checkSpecifications(ctx);
