@@ -31,12 +31,18 @@ export interface StatusReport {
   current: boolean;
 }
 
+function describe(error: unknown): string {
+  return error instanceof LiveError ? error.describe() : error instanceof Error ? error.message : String(error);
+}
+
 export async function status(settings: Pick<RunSettings, 'configFile' | 'targets' | 'env' | 'credential' | 'readConcurrency'>): Promise<StatusReport> {
   const configFile = resolve(settings.configFile);
   const config = await readApiopsConfig(configFile);
   const repo = await repositoryRoot(dirname(configFile));
   const head = repo ? await resolveCommit(repo, 'HEAD') : null;
   const wanted = settings.targets?.length ? config.targets.filter((t) => settings.targets!.some((n) => n.toLowerCase() === t.name.toLowerCase())) : config.targets;
+  // first what each target records, then one plan per recorded commit: targets at the same commit (the usual
+  // case) share one validation and one extraction of that commit's files
   const reports = await Promise.all(
     wanted.map(async (target): Promise<TargetStatusReport> => {
       const report: TargetStatusReport = { target: target.name, reachable: false, commit: null, behind: null, drift: null, drifted: [] };
@@ -45,19 +51,33 @@ export async function status(settings: Pick<RunSettings, 'configFile' | 'targets
         const { record } = await readRecord(arm);
         report.reachable = true;
         report.commit = record.commit;
-        if (repo && head && record.commit && (await commitExists(repo, record.commit))) {
-          report.behind = await commitsBetween(repo, record.commit, head);
-          const diff = await run({ configFile, targets: [target.name], commit: record.commit, apply: false, full: true, allowMassDelete: false, env: settings.env, credential: settings.credential, readConcurrency: settings.readConcurrency });
-          const outcome = diff.outcomes[0];
+        if (repo && head && record.commit && (await commitExists(repo, record.commit))) report.behind = await commitsBetween(repo, record.commit, head);
+      } catch (error) {
+        report.error = describe(error);
+      }
+      return report;
+    }),
+  );
+  const byCommit = new Map<string, TargetStatusReport[]>();
+  for (const report of reports) {
+    if (report.behind === null || report.commit === null) continue;
+    byCommit.set(report.commit, [...(byCommit.get(report.commit) ?? []), report]);
+  }
+  await Promise.all(
+    [...byCommit].map(async ([commit, group]) => {
+      try {
+        const diff = await run({ configFile, targets: group.map((r) => r.target), commit, apply: false, full: true, allowMassDelete: false, env: settings.env, credential: settings.credential, readConcurrency: settings.readConcurrency });
+        for (const report of group) {
+          const outcome = diff.outcomes.find((o) => o.target === report.target);
           if (outcome && outcome.status === 'planned') {
             report.drift = hasChanges({ version: 1, targets: [outcome.plan] });
             report.drifted = outcome.plan.items.filter((i) => !i.cascade).slice(0, 10).map((i) => `${i.action} ${i.kind} ${i.names.join('/')}`);
           } else if (outcome?.error) report.error = outcome.error;
+          else if (!diff.validation.valid) report.error = `the files of ${commit.slice(0, 12)} do not validate`;
         }
       } catch (error) {
-        report.error = error instanceof LiveError ? error.describe() : error instanceof Error ? error.message : String(error);
+        for (const report of group) report.error = describe(error);
       }
-      return report;
     }),
   );
   const current = reports.every((r) => r.reachable && r.commit !== null && r.commit === head && r.drift === false);
