@@ -166,7 +166,8 @@ async function runBatch(items: PlanItem[], concurrency: number, work: (item: Pla
 
 export async function applyPlan(arm: Arm, plan: TargetPlan, desired: State, options: ApplyOptions = {}): Promise<ApplyResult> {
   const result: ApplyResult = { applied: [], failed: [], notAttempted: [] };
-  const concurrency = options.concurrency ?? 8;
+  // at least one: a bound of zero would start nothing and report nothing failed
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 8) || 1);
   const attempt = async (item: PlanItem): Promise<boolean> => {
     const want = item.action === 'delete' ? undefined : desired.get(item.kind, item.names);
     try {

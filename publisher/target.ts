@@ -220,9 +220,10 @@ export async function runTarget(run: TargetRun): Promise<TargetOutcome> {
     }
     if (!run.apply) return { target: run.target.name, status: 'planned', plan, recorded };
     const result = await applyPlan(arm, plan, run.desired, { concurrency: run.concurrency, onItem: (e) => run.onItem?.(run.target.name, e) });
-    if (result.failed.length > 0) {
+    // the commit is recorded only when every change of the plan was applied
+    if (result.failed.length > 0 || result.notAttempted.length > 0) {
       if (lock) await release(arm, lock);
-      return { target: run.target.name, status: 'failed', plan, apply: result, recorded, error: `${result.failed.length} change(s) failed` };
+      return { target: run.target.name, status: 'failed', plan, apply: result, recorded, error: result.failed.length > 0 ? `${result.failed.length} change(s) failed` : `${result.notAttempted.length} change(s) not attempted` };
     }
     if (lock) await commitAndRelease(arm, { commit: run.commit, etag: lock.etag });
     return { target: run.target.name, status: result.applied.length > 0 ? 'applied' : 'unchanged', plan, apply: result, recorded: run.commit };

@@ -22,6 +22,13 @@ function numberInput(env: Environment, name: string): number | undefined {
   return n;
 }
 
+/** A count of requests in flight: a whole number of 1 or more. */
+function positiveInput(env: Environment, name: string): number | undefined {
+  const n = numberInput(env, name);
+  if (n !== undefined && (!Number.isInteger(n) || n < 1)) throw new UserError(`input ${name} must be a whole number of 1 or more, not '${getInput(env, name)}'`);
+  return n;
+}
+
 export async function main(env: Environment = process.env): Promise<number> {
   const out = (text: string) => process.stdout.write(text);
   try {
@@ -52,8 +59,8 @@ export async function main(env: Environment = process.env): Promise<number> {
       prune: pruneInput === undefined ? undefined : pruneInput.toLowerCase() === 'true',
       allowMassDelete: getBooleanInput(env, 'allow-mass-delete'),
       maxDeletePercent: numberInput(env, 'max-delete-percent'),
-      concurrency: numberInput(env, 'concurrency'),
-      readConcurrency: numberInput(env, 'read-concurrency'),
+      concurrency: positiveInput(env, 'concurrency'),
+      readConcurrency: positiveInput(env, 'read-concurrency'),
       env: process.env,
       log: (line) => out(`${line}\n`),
     });
