@@ -285,7 +285,8 @@ function replaceOperations(instance: Instance, apiName: string, operations: Oper
     instance.store.set({
       kind: 'apiOperation',
       names: [apiName, existing?.names[1] ?? op.name],
-      properties: clone(op.properties) as unknown as JsonObject,
+      // shared with every instance that imported the same document: frozen (core/specs), so never changed in place
+      properties: op.properties as unknown as JsonObject,
       etag: newEtag(),
       internal: {},
     });
@@ -308,13 +309,14 @@ function importInto(input: WriteInput, format: ImportFormat, value: string): voi
   if (p.serviceUrl === undefined && imported.serviceUrl) p.serviceUrl = imported.serviceUrl;
   if (imported.apiType === 'soap' && p.apiType !== 'http') p.type = 'soap';
   if (imported.apiType === 'graphql') p.type = 'graphql';
-  // imports are shared (core/specs keeps them, frozen): what goes into an instance's store is its own copy
-  input.internal.source = clone(imported.source as unknown as Json);
+  // imports are shared (core/specs keeps them, frozen): instances hold them as they are, and a change in place
+  // would throw rather than leak into another instance
+  input.internal.source = imported.source as unknown as Json;
   const apiName = input.existing?.names[0] ?? input.names[0]!;
   input.after.push(() => {
     replaceOperations(input.instance, apiName, imported.operations);
     for (const schema of imported.schemas) {
-      input.instance.store.set({ kind: 'apiSchema', names: [apiName, schema.id], properties: { contentType: schema.contentType, document: clone(schema.document as JsonObject) }, etag: newEtag(), internal: {} });
+      input.instance.store.set({ kind: 'apiSchema', names: [apiName, schema.id], properties: { contentType: schema.contentType, document: schema.document as JsonObject }, etag: newEtag(), internal: {} });
     }
     if (input.importBusyMs > 0) input.instance.busyApis.set(rootName(apiName).toLowerCase(), Date.now() + input.importBusyMs);
   });
