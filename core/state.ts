@@ -29,6 +29,11 @@ export function resourceKey(kind: Kind, names: readonly string[]): ResourceKey {
   return JSON.stringify([kind, ...names]);
 }
 
+/** A key for a resource whatever the spelling of its names: APIM names are case-insensitive. */
+export function foldedKey(kind: Kind, names: readonly string[]): string {
+  return resourceKey(kind, names.map((n) => n.toLowerCase()));
+}
+
 export function parseResourceKey(key: ResourceKey): { kind: Kind; names: string[] } {
   const [kind, ...names] = JSON.parse(key) as [Kind, ...string[]];
   return { kind, names };

@@ -5,9 +5,10 @@
 // attempted, and the target's record stays where it was, so the next run does it again.
 import { type Kind, ancestry, armRelativePath, kindSpec } from '../core/kinds.ts';
 import type { Arm } from '../core/live/arm.ts';
-import { LiveError } from '../core/live/errors.ts';
+import { LiveError, describeError } from '../core/live/errors.ts';
 import type { PlanItem, TargetPlan } from '../core/plan/types.ts';
-import type { Json, JsonObject, Resource, State } from '../core/state.ts';
+import type { JsonObject, Resource, State } from '../core/state.ts';
+import { deletePath, getPath } from '../core/json-path.ts';
 import { importFormatOf } from '../core/diff/spec.ts';
 import { linkTargetNames } from '../core/files/layout.ts';
 import { laneOf, upsertDependencies } from './dependencies.ts';
@@ -37,17 +38,13 @@ interface WriteContext {
 
 /** The body APIM takes: the resource's properties without what APIM computes itself. */
 export function writableProperties(resource: Resource): JsonObject {
-  // copies only what it changes (the body is serialised, never kept): a 3,000-policy publish clones nothing
+  // copies only what it changes (the desired resource is never touched): a 3,000-policy publish clones nothing
   const props = { ...resource.properties };
   for (const path of kindSpec(resource.kind).props.readOnly) {
-    const parts = path.split('.');
-    let holder: JsonObject | undefined = props;
-    for (const part of parts.slice(0, -1)) {
-      const next: Json | undefined = holder[part];
-      holder = next !== null && typeof next === 'object' && !Array.isArray(next) ? (holder[part] = { ...next }) : undefined;
-      if (!holder) break;
-    }
-    if (holder) delete holder[parts[parts.length - 1]!];
+    if (getPath(props, path) === undefined) continue;
+    const top = path.split('.')[0]!;
+    if (top !== path) props[top] = structuredClone(props[top]!);
+    deletePath(props, path);
   }
   return props;
 }
@@ -176,7 +173,7 @@ export async function applyPlan(arm: Arm, plan: TargetPlan, desired: State, opti
       options.onItem?.({ item, outcome: 'applied' });
       return true;
     } catch (error) {
-      const message = error instanceof LiveError ? error.describe() : error instanceof Error ? error.message : String(error);
+      const message = describeError(error);
       result.failed.push({ item, error: message });
       options.onItem?.({ item, outcome: 'failed', error: message });
       return false;

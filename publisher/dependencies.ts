@@ -17,13 +17,8 @@ import { type Kind, ancestry, kindSpec } from '../core/kinds.ts';
 import { parseResourceId } from '../core/files/ids.ts';
 import { linkTargetNames } from '../core/files/layout.ts';
 import type { PlanItem } from '../core/plan/types.ts';
-import type { Json, State } from '../core/state.ts';
+import { type Json, type State, foldedKey } from '../core/state.ts';
 import { policyReferences } from '../core/policy.ts';
-
-/** APIM names are case-insensitive: one key per resource whatever the spelling. */
-function nameKey(kind: Kind, names: readonly string[]): string {
-  return `${kind}\u0000${names.map((n) => n.toLowerCase()).join('\u0000')}`;
-}
 
 /**
  * What a plan can use of the live state when nothing is pruned: a live resource Git does not hold never becomes
@@ -37,12 +32,12 @@ export function neededFor(desired: State): (kind: Kind, names: readonly string[]
   for (const r of desired.list()) {
     const chain = ancestry(r.kind);
     for (let depth = 1; depth <= chain.length; depth++) {
-      marks.add(nameKey(chain[depth - 1]!, r.names.slice(0, depth - 1))); // the collection
-      marks.add(nameKey(chain[depth - 1]!, r.names.slice(0, depth))); // the resource
+      marks.add(foldedKey(chain[depth - 1]!, r.names.slice(0, depth - 1))); // the collection
+      marks.add(foldedKey(chain[depth - 1]!, r.names.slice(0, depth))); // the resource
     }
-    if (r.kind === 'api') marks.add(nameKey('apiOperation', r.names));
+    if (r.kind === 'api') marks.add(foldedKey('apiOperation', r.names));
   }
-  return (kind, names) => marks.has(nameKey(kind, names));
+  return (kind, names) => marks.has(foldedKey(kind, names));
 }
 
 /** The lane of an item: writes to one API (and everything below it, revisions included) go one after another. */
@@ -65,14 +60,14 @@ export function upsertDependencies(items: readonly PlanItem[], desired: State): 
   const index = new Map<string, number>();
   const byKind = new Map<Kind, number[]>();
   items.forEach((item, i) => {
-    index.set(nameKey(item.kind, item.names), i);
+    index.set(foldedKey(item.kind, item.names), i);
     byKind.set(item.kind, [...(byKind.get(item.kind) ?? []), i]);
   });
   const lastOfLane = new Map<string, number>();
   return items.map((item, i) => {
     const deps = new Set<number>();
     const add = (kind: Kind, names: readonly string[]) => {
-      const j = index.get(nameKey(kind, names));
+      const j = index.get(foldedKey(kind, names));
       if (j !== undefined && j !== i) deps.add(j);
     };
     const spec = kindSpec(item.kind);

@@ -14,13 +14,14 @@ import { EMULATOR_CREDENTIAL, type LiveTarget } from '../core/live/connect.ts';
 import type { RetrySettings } from '../core/live/retry.ts';
 import type { Plan, PlanItem } from '../core/plan/types.ts';
 import { type ResourceKey, type State, resourceKey } from '../core/state.ts';
-import { EXTRACTOR_FILTER_FILE, type ValidationReport, validateArtifacts } from '../core/validate/validate.ts';
+import { EXTRACTOR_FILTER_FILE, type ValidationReport } from '../core/validate/validate.ts';
 import { DEFAULT_READ_CONCURRENCY, DEFAULT_WRITE_CONCURRENCY } from './defaults.ts';
 import { neededFor } from './dependencies.ts';
 import { desiredFor } from './desired.ts';
 import { resourceOfPath } from './paths.ts';
-import { changedFiles, commitExists, isAncestor, isClean, materialize, repoRelative, repositoryRoot, resolveCommit } from './source.ts';
-import { type TargetOutcome, readTarget, runTarget } from './target.ts';
+import { changedFiles, commitExists, isAncestor, repoRelative, repositoryRoot, resolveCommit } from './source.ts';
+import { type TargetOutcome, type TargetReadSettings, readTarget, runTarget } from './target.ts';
+import { type RunFiles, validatedFiles } from './files.ts';
 import { exists } from '../core/fs.ts';
 
 export interface RunSettings {
@@ -105,7 +106,7 @@ export async function run(settings: RunSettings): Promise<RunResult> {
     commit = await resolveCommit(repo, 'HEAD');
   }
 
-  // the files as they are at the commit (or in the working tree)
+  // what the run reads of the repository: the artifacts folder and the targets' override files (files.ts)
   const filterFile = join(dirname(configFile), EXTRACTOR_FILTER_FILE);
   const wanted = [config.artifacts, ...targets.map((t) => t.overrides).filter((p): p is string => p !== undefined)];
   // APIOPS_TIMING=1 prints how long each phase took (stderr)
@@ -155,11 +156,11 @@ export async function run(settings: RunSettings): Promise<RunResult> {
   const needed = filesRead.then((state) => (state ? neededFor(state) : () => false));
   // Reading the targets needs nothing else from the files: it runs while they are read and validated (a publish
   // writes nothing before validation has passed; reads are harmless), which is most of an incremental publish's time.
-  const liveTargets = new Map(targets.map((target) => [target.name, liveTargetOf(target, settings)] as const));
-  const reads = new Map(
-    targets.map((target) => {
-      const pending = liveTargets.get(target.name)!.then((liveTarget) =>
-        readTarget({
+  const readSettings = new Map(
+    targets.map((target) => [
+      target.name,
+      liveTargetOf(target, settings).then(
+        (liveTarget): TargetReadSettings => ({
           liveTarget,
           commit,
           filter,
@@ -171,37 +172,28 @@ export async function run(settings: RunSettings): Promise<RunResult> {
           retry: settings.retry,
           needed,
         }),
-      );
+      ),
+    ]),
+  );
+  const reads = new Map(
+    targets.map((target) => {
+      const pending = readSettings.get(target.name)!.then((read) => readTarget(read));
       // a target that cannot be read fails on its own, later; never as an unhandled rejection meanwhile
       pending.catch(() => undefined);
       return [target.name, pending] as const;
     }),
   );
-  // The checkout is the commit (the usual CI case): the working tree is read instead of extracting the commit.
-  // Whether it is clean is git's answer from another process, so the working tree is validated meanwhile; in the
-  // rare case it is not clean, that work is dropped and the commit's own files are validated.
-  const validate = (artifacts: string, onRead: (state: State) => void) => validateArtifacts({ artifacts, config: configFile, cwd: dirname(configFile), onRead: (read) => onRead(read.state) });
-  let workingTreeRead!: (state: State) => void;
-  const workingTree = new Promise<State>((resolve) => (workingTreeRead = resolve));
-  const paths = repo ? wanted.map((p) => repoRelative(repo, p)) : [];
-  const atHead = !!commit && !!repo && commit === (await resolveCommit(repo, 'HEAD'));
-  const clean = atHead && repo ? isClean(repo, paths) : Promise.resolve(!commit);
-  const speculative = atHead ? validate(config.artifacts, workingTreeRead) : null;
-  speculative?.catch(() => undefined);
-  const snapshot = commit && repo && !(await clean) ? await materialize(repo, commit, paths).catch((error: unknown) => (settleFiles(null), Promise.reject(error))) : null;
-  if (!snapshot && speculative) void workingTree.then(settleFiles);
-  phase('files of the commit');
-  const at = (path: string) => (snapshot && repo ? join(snapshot.root, repoRelative(repo, path)) : path);
+  let files: RunFiles | undefined;
   try {
-    const artifacts = at(config.artifacts);
-    const validation = await (!snapshot && speculative ? speculative : validate(artifacts, settleFiles));
+    files = await validatedFiles({ repo, commit, wanted, artifacts: config.artifacts, configFile, onRead: settleFiles });
+    const { validation, at } = files;
     phase('validated');
     // (the reads waiting for the files go on, or wind down when there are none)
     settleFiles(validation.read?.state ?? null);
     if (!validation.valid) {
       return { validation, plan: { version: 1, targets: [] }, outcomes: [], secrets: [], commit };
     }
-    const base = (validation.read ?? (await readArtifacts(artifacts))).state;
+    const base = (validation.read ?? (await readArtifacts(at(config.artifacts)))).state;
     phase('read');
     const secrets = new Set<string>();
     // unique per run: two runs in one process (or one CI job) must not take each other's lock for their own
@@ -221,24 +213,14 @@ export async function run(settings: RunSettings): Promise<RunResult> {
             plan: { target: target.name, mode: 'full', fromCommit: null, toCommit: commit, items: [], summary: { create: 0, update: 0, delete: 0, unchanged: 0 }, warnings, refused: `tokens without a value: ${desired.missingTokens.join(', ')}` },
           };
         }
-        const liveTarget = await liveTargets.get(target.name)!;
         const outcome = await runTarget({
+          ...(await readSettings.get(target.name)!),
           target,
-          liveTarget,
           desired: desired.state,
-          commit,
-          filter,
-          isAhead,
-          changedSince: (recorded) => memo(`changed ${recorded} ${target.overrides ?? ''}`, () => changedKeys(recorded, target.overrides)),
-          mode: mode(),
-          needed,
           reads: reads.get(target.name),
           apply: settings.apply,
           owner,
           concurrency: settings.concurrency ?? DEFAULT_WRITE_CONCURRENCY,
-          readConcurrency: settings.readConcurrency ?? DEFAULT_READ_CONCURRENCY,
-          pollIntervalMs: settings.pollIntervalMs,
-          retry: settings.retry,
           warnings,
           onItem: (name, e) => log(`${name}: ${e.outcome === 'applied' ? '✓' : '✗'} ${e.item.action} ${describeItem(e.item)}${e.error ? ` — ${e.error}` : ''}`),
         });
@@ -250,7 +232,7 @@ export async function run(settings: RunSettings): Promise<RunResult> {
     return { validation, plan: { version: 1, targets: outcomes.map((o) => o.plan) }, outcomes, secrets: [...secrets], commit };
   } finally {
     settleFiles(null);
-    await snapshot?.cleanup();
+    await files?.cleanup();
   }
 }
 

@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { readApiopsConfig } from '../core/config/apiops.ts';
 import { Arm } from '../core/live/arm.ts';
 import { connect } from '../core/live/connect.ts';
-import { LiveError } from '../core/live/errors.ts';
+import { describeError } from '../core/live/errors.ts';
 import { hasChanges } from '../core/plan/types.ts';
 import { readRecord } from './record.ts';
 import { type RunSettings, liveTargetOf, run } from './run.ts';
@@ -31,10 +31,6 @@ export interface StatusReport {
   current: boolean;
 }
 
-function describe(error: unknown): string {
-  return error instanceof LiveError ? error.describe() : error instanceof Error ? error.message : String(error);
-}
-
 export async function status(settings: Pick<RunSettings, 'configFile' | 'targets' | 'env' | 'credential' | 'readConcurrency'>): Promise<StatusReport> {
   const configFile = resolve(settings.configFile);
   const config = await readApiopsConfig(configFile);
@@ -53,7 +49,7 @@ export async function status(settings: Pick<RunSettings, 'configFile' | 'targets
         report.commit = record.commit;
         if (repo && head && record.commit && (await commitExists(repo, record.commit))) report.behind = await commitsBetween(repo, record.commit, head);
       } catch (error) {
-        report.error = describe(error);
+        report.error = describeError(error);
       }
       return report;
     }),
@@ -76,7 +72,7 @@ export async function status(settings: Pick<RunSettings, 'configFile' | 'targets
           else if (!diff.validation.valid) report.error = `the files of ${commit.slice(0, 12)} do not validate`;
         }
       } catch (error) {
-        for (const report of group) report.error = describe(error);
+        for (const report of group) report.error = describeError(error);
       }
     }),
   );

@@ -9,7 +9,7 @@ import { diffStates } from '../core/diff/diff.ts';
 import { Arm } from '../core/live/arm.ts';
 import { type LiveTarget, connect } from '../core/live/connect.ts';
 import type { RetrySettings } from '../core/live/retry.ts';
-import { LiveError } from '../core/live/errors.ts';
+import { LiveError, describeError } from '../core/live/errors.ts';
 import { readLive, resourceFromArm } from '../core/live/read.ts';
 import type { PlanItem, TargetPlan } from '../core/plan/types.ts';
 import { secretProperties } from '../core/normalize.ts';
@@ -166,12 +166,6 @@ async function readSecrets(arm: Arm, desired: State, live: State, scope: Readonl
 
 function emptyPlan(run: TargetRun, fromCommit: string | null, mode: 'full' | 'incremental'): TargetPlan {
   return { target: run.target.name, mode, fromCommit, toCommit: run.commit, items: [], summary: { create: 0, update: 0, delete: 0, unchanged: 0 }, warnings: [...run.warnings] };
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof LiveError) return error.describe();
-  if (error instanceof Error) return error.message;
-  return String(error);
 }
 
 export async function runTarget(run: TargetRun): Promise<TargetOutcome> {

@@ -4,7 +4,7 @@
 import { KIND_NAMES, type Kind, LEVELS, ancestry, kindSpec } from '../kinds.ts';
 import { comparableProperties, jsonEqual, secretProperties } from '../normalize.ts';
 import { canonicalPolicy } from '../policy.ts';
-import { type Json, type JsonObject, type Resource, type ResourceKey, State, resourceKey } from '../state.ts';
+import { type Json, type JsonObject, type Resource, type ResourceKey, State, foldedKey, resourceKey } from '../state.ts';
 import type { PlanItem, PropertyChange, SpecChange } from '../plan/types.ts';
 import { unifiedDiff } from './lines.ts';
 import { compareOperations, impliedBySpec, liveOperations, specOperations } from './spec.ts';
@@ -96,23 +96,19 @@ function inScope(options: DiffOptions, r: Resource): boolean {
 }
 
 /** APIM compares names case-insensitively: `Pets` live and `pets` in Git are one resource. */
-function foldKey(kind: Kind, names: readonly string[]): string {
-  return resourceKey(kind, names.map((n) => n.toLowerCase()));
-}
-
 export function diffStates(desired: State, live: State, options: DiffOptions = {}): DiffResult {
   const items: PlanItem[] = [];
   const warnings: string[] = [];
   let unchanged = 0;
-  const liveByKey = new Map(live.list().map((r) => [foldKey(r.kind, r.names), r]));
-  const desiredKeys = new Set(desired.list().map((r) => foldKey(r.kind, r.names)));
+  const liveByKey = new Map(live.list().map((r) => [foldedKey(r.kind, r.names), r]));
+  const desiredKeys = new Set(desired.list().map((r) => foldedKey(r.kind, r.names)));
 
   for (const listed of desired.list()) {
     if (CARRIED_BY_SPEC.has(listed.kind) || !inScope(options, listed)) continue;
     const want = asWritten(listed);
     const spec = kindSpec(want.kind);
     const key = resourceKey(want.kind, want.names);
-    const have = liveByKey.get(foldKey(want.kind, want.names));
+    const have = liveByKey.get(foldedKey(want.kind, want.names));
     const base = { key, kind: want.kind, names: [...want.names], level: LEVELS[want.kind] };
     const secretValueUnknown = isSecretNamedValue(want) && want.properties.value === undefined && !isObject(want.properties.keyVault);
     if (!have) {
@@ -169,7 +165,7 @@ export function diffStates(desired: State, live: State, options: DiffOptions = {
   const deleting = new Set<ResourceKey>();
   for (const have of live.list()) {
     if (CARRIED_BY_SPEC.has(have.kind)) continue;
-    if (desiredKeys.has(foldKey(have.kind, have.names))) continue;
+    if (desiredKeys.has(foldedKey(have.kind, have.names))) continue;
     const key = resourceKey(have.kind, have.names);
     const named = options.scope?.has(key) ?? false;
     const pruned = options.prune === true && (options.owned?.(have) ?? false);

@@ -29,6 +29,13 @@ export class LiveError extends Error {
   }
 }
 
+/** One line for any failure of a live request: APIM's own words when it gave them. */
+export function describeError(error: unknown): string {
+  if (error instanceof LiveError) return error.describe();
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
 /** Reads an ARM error body (or anything else) into a LiveError. */
 export function liveErrorFrom(input: { status: number; body: unknown; method: string; path: string }): LiveError {
   const error = (input.body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;

@@ -6,7 +6,7 @@ import type { Kind } from '../kinds.ts';
 import type { ApiSpecification, JsonObject, Resource, State } from '../state.ts';
 import type { Arm, ArmContract } from './arm.ts';
 import { relativizeId } from '../files/ids.ts';
-import { LiveError } from './errors.ts';
+import { describeError } from './errors.ts';
 import type { Lane } from './read-queue.ts';
 
 export type SpecFormat = ApiSpecification['format'];
@@ -134,11 +134,6 @@ function exportLink(body: unknown): string | undefined {
   const candidates = [body.value, body, isObject(body.properties) ? body.properties.value : undefined];
   for (const c of candidates) if (isObject(c) && typeof c.link === 'string') return c.link;
   return undefined;
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof LiveError) return error.describe();
-  return error instanceof Error ? error.message : String(error);
 }
 
 async function readSpecification(api: Resource, ctx: ReadContext): Promise<void> {
