@@ -146,8 +146,9 @@ async function applyItem(ctx: WriteContext): Promise<void> {
 async function runBatch(items: PlanItem[], concurrency: number, work: (item: PlanItem) => Promise<unknown>): Promise<void> {
   const lanes = new Map<string, PlanItem[]>();
   for (const item of items) {
-    const lane = laneOf(item);
-    lanes.set(lane, [...(lanes.get(lane) ?? []), item]);
+    const lane = lanes.get(laneOf(item));
+    if (lane) lane.push(item);
+    else lanes.set(laneOf(item), [item]);
   }
   const queue = [...lanes.values()];
   let next = 0;

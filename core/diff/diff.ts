@@ -3,7 +3,6 @@
 // rewriting of imported specs) never counts as a change; see core/normalize.ts.
 import { KIND_NAMES, type Kind, LEVELS, ancestry, kindSpec } from '../kinds.ts';
 import { comparableProperties, jsonEqual, secretProperties } from '../normalize.ts';
-import { canonicalPolicy } from '../policy.ts';
 import { type Json, type JsonObject, type Resource, type ResourceKey, State, foldedKey, resourceKey } from '../state.ts';
 import type { PlanItem, PropertyChange, SpecChange } from '../plan/types.ts';
 import { unifiedDiff } from './lines.ts';
@@ -118,10 +117,11 @@ export function diffStates(desired: State, live: State, options: DiffOptions = {
         continue;
       }
       const after = comparableProperties(want.kind, want.properties);
-      // a policy document is shown as its own diff, not as a property
+      // a policy document is shown as its own diff, not as a property (the canonical text comparableProperties made)
+      const document = spec.policy && typeof after.value === 'string' ? after.value : undefined;
       if (spec.policy) delete after.value;
       const item: PlanItem = { ...base, action: 'create', changes: propertyChanges({}, after, secretProperties(want.kind, want.properties)) };
-      if (spec.policy && typeof want.properties.value === 'string') item.policy = { diff: unifiedDiff('', canonicalPolicy(want.properties.value)) };
+      if (document !== undefined) item.policy = { diff: unifiedDiff('', document) };
       if (want.specification) {
         const ops = specOperations(want.specification);
         if (ops) item.spec = { added: ops.map((o) => `${o.name} (${o.method} ${o.urlTemplate})`), removed: [], changed: [] };
