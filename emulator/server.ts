@@ -181,6 +181,9 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   };
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // the latency knob is how long the instance takes to answer, counted from the request's arrival: reading the
+    // body and routing it are part of it, not added to it
+    const arrived = performance.now();
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', endpoint);
     let rawBody = '';
@@ -269,7 +272,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       const countKey = `${method} ${route && 'kind' in route ? route.kind : route?.type === 'revisions' ? 'api' : route?.type === 'operationResult' ? 'operationResult' : route?.type === 'service' ? 'service' : 'other'}`;
       instance.counts.set(countKey, (instance.counts.get(countKey) ?? 0) + 1);
       const k = instance.knobs;
-      const delay = k.latencyMs + (k.jitterMs > 0 ? Math.random() * k.jitterMs : 0);
+      const delay = k.latencyMs + (k.jitterMs > 0 ? Math.random() * k.jitterMs : 0) - (performance.now() - arrived);
       if (delay > 0) await sleep(delay);
       if (k.down === 'hang' || (k.hangRate > 0 && Math.random() < k.hangRate)) {
         // never answer: the client's own timeout is what ends this request
