@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { KIND_NAMES, childKinds, kindSpec } from '../../core/kinds.ts';
 import { COMPANIONS } from '../../core/files/layout.ts';
 import { checkSchema } from '../../core/validate/schema-check.ts';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { CONFIG_SCHEMAS, KIND_SCHEMAS, OUTPUT_SCHEMAS, type KindSchema, allSchemaFiles, editorJsonSchemas, loadSchema } from '../../schemas/index.ts';
 
 const SCHEMAS_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
@@ -38,6 +39,9 @@ describe('the schema registry', () => {
     const ids = allSchemaFiles().map((f) => loadSchema(f).$id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(() => checkSchema(file, {})).not.toThrow();
+    // (runs skip this check to start faster: schema-check.ts)
+    const meta = new Ajv2020({ strict: false });
+    expect(meta.validateSchema(schema), JSON.stringify(meta.errors)).toBe(true);
   });
 
   it.each(KIND_NAMES.filter((k) => KIND_SCHEMAS[k].schema !== null && kindSpec(k).artifact.content === 'json'))(
