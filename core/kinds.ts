@@ -512,10 +512,18 @@ export function isKind(value: string): value is Kind {
   return (KIND_NAMES as readonly string[]).includes(value);
 }
 
+// asked for every resource of every plan, diff and read: computed once per kind
+const ANCESTRY = new Map<Kind, readonly Kind[]>();
+
 /** The chain of kinds from the service down to `kind` (inclusive), e.g. api → apiOperation → apiOperationPolicy. */
-export function ancestry(kind: Kind): Kind[] {
-  const chain: Kind[] = [];
-  for (let k: Kind | null = kind; k; k = kindSpec(k).parent) chain.unshift(k);
+export function ancestry(kind: Kind): readonly Kind[] {
+  let chain = ANCESTRY.get(kind);
+  if (!chain) {
+    const built: Kind[] = [];
+    for (let k: Kind | null = kind; k; k = kindSpec(k).parent) built.unshift(k);
+    chain = Object.freeze(built);
+    ANCESTRY.set(kind, chain);
+  }
   return chain;
 }
 

@@ -31,7 +31,8 @@ export function resourceKey(kind: Kind, names: readonly string[]): ResourceKey {
 
 /** A key for a resource whatever the spelling of its names: APIM names are case-insensitive. */
 export function foldedKey(kind: Kind, names: readonly string[]): string {
-  return resourceKey(kind, names.map((n) => n.toLowerCase()));
+  // (only ever compared, never parsed: a NUL cannot occur in a name, and it has no case)
+  return `${kind}\u0000${names.join('\u0000').toLowerCase()}`;
 }
 
 export function parseResourceKey(key: ResourceKey): { kind: Kind; names: string[] } {

@@ -13,7 +13,7 @@ import { readArtifacts } from '../core/files/read.ts';
 import { EMULATOR_CREDENTIAL, type LiveTarget } from '../core/live/connect.ts';
 import type { RetrySettings } from '../core/live/retry.ts';
 import type { Plan, PlanItem } from '../core/plan/types.ts';
-import { type ResourceKey, type State, resourceKey } from '../core/state.ts';
+import { type Resource, type ResourceKey, type State, resourceKey } from '../core/state.ts';
 import { EXTRACTOR_FILTER_FILE, type ValidationReport } from '../core/validate/validate.ts';
 import { DEFAULT_READ_CONCURRENCY, DEFAULT_WRITE_CONCURRENCY } from './defaults.ts';
 import { neededFor } from './dependencies.ts';
@@ -199,6 +199,8 @@ export async function run(settings: RunSettings): Promise<RunResult> {
     // unique per run: two runs in one process (or one CI job) must not take each other's lock for their own
     const owner = settings.owner ?? `${process.env.GITHUB_RUN_ID ? `github-run-${process.env.GITHUB_RUN_ID}` : 'apiops'}-${process.pid}-${randomUUID().slice(0, 8)}`;
 
+    // targets plan the same creates (three new regions): each is built once (diff.ts)
+    const creates = new WeakMap<Resource, PlanItem>();
     const outcomes = await Promise.all(
       targets.map(async (target): Promise<TargetOutcome> => {
         const overridesFile = target.overrides ? at(target.overrides) : undefined;
@@ -222,6 +224,7 @@ export async function run(settings: RunSettings): Promise<RunResult> {
           owner,
           concurrency: settings.concurrency ?? DEFAULT_WRITE_CONCURRENCY,
           warnings,
+          creates,
           onItem: (name, e) => log(`${name}: ${e.outcome === 'applied' ? '✓' : '✗'} ${e.item.action} ${describeItem(e.item)}${e.error ? ` — ${e.error}` : ''}`),
         });
         log(`${target.name}: ${outcome.status}${outcome.error ? ` (${outcome.error})` : ''}`);

@@ -60,6 +60,8 @@ export interface TargetRun {
   reads?: Promise<TargetReads>;
   /** what the plan can use of a full read when nothing is pruned (dependencies.ts neededFor); absent: read all */
   needed?: Promise<(kind: Kind, names: readonly string[]) => boolean>;
+  /** create items shared by the targets of one run (diff.ts) */
+  creates?: WeakMap<Resource, PlanItem>;
 }
 
 /** What readTarget needs: nothing from the files. */
@@ -193,7 +195,7 @@ export async function runTarget(run: TargetRun): Promise<TargetOutcome> {
     plan = emptyPlan(run, recorded, mode);
     const liveSecrets = await readSecrets(arm, run.desired, live, scope ?? undefined);
     const owned = (r: Resource) => !isSystemResource(r.kind, r.names, r.properties) && run.filter.includes(r.kind, r.names);
-    const diff = diffStates(run.desired, live, { scope: scope ?? undefined, prune: run.mode.prune, owned, liveSecrets });
+    const diff = diffStates(run.desired, live, { scope: scope ?? undefined, prune: run.mode.prune, owned, liveSecrets, creates: run.creates });
     plan.items = diff.items;
     plan.warnings.push(...diff.warnings);
     plan.summary = {

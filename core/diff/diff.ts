@@ -20,6 +20,12 @@ export interface DiffOptions {
    * secret on GET, so without this a changed secret cannot be seen.
    */
   liveSecrets?: ReadonlyMap<ResourceKey, string>;
+  /**
+   * Create items by desired resource, shared by the targets of one run: a resource that no override or token makes
+   * different is the same object in every target's desired State, and is created the same way on each (a full
+   * publish to three new regions builds 4,000 items once, not three times). Items are never changed once made.
+   */
+  creates?: WeakMap<Resource, PlanItem>;
 }
 
 export interface DiffResult {
@@ -104,10 +110,15 @@ export function diffStates(desired: State, live: State, options: DiffOptions = {
 
   for (const listed of desired.list()) {
     if (CARRIED_BY_SPEC.has(listed.kind) || !inScope(options, listed)) continue;
+    const have = liveByKey.get(foldedKey(listed.kind, listed.names));
+    const made = have ? undefined : options.creates?.get(listed);
+    if (made) {
+      items.push({ ...made });
+      continue;
+    }
     const want = asWritten(listed);
     const spec = kindSpec(want.kind);
     const key = resourceKey(want.kind, want.names);
-    const have = liveByKey.get(foldedKey(want.kind, want.names));
     const base = { key, kind: want.kind, names: [...want.names], level: LEVELS[want.kind] };
     const secretValueUnknown = isSecretNamedValue(want) && want.properties.value === undefined && !isObject(want.properties.keyVault);
     if (!have) {
@@ -126,7 +137,8 @@ export function diffStates(desired: State, live: State, options: DiffOptions = {
         const ops = specOperations(want.specification);
         if (ops) item.spec = { added: ops.map((o) => `${o.name} (${o.method} ${o.urlTemplate})`), removed: [], changed: [] };
       }
-      items.push(item);
+      options.creates?.set(listed, item);
+      items.push({ ...item });
       continue;
     }
     const before = comparableProperties(have.kind, have.properties, { withoutSecrets: true });

@@ -492,3 +492,24 @@ describe('diffStates: names', () => {
     expect(result.unchanged).toBe(1);
   });
 });
+
+describe('diffStates: targets of one run share their creates', () => {
+  it('a resource no override changes is planned once for every new target; an overridden one on its own', () => {
+    const shared = res('apiPolicy', ['pets', 'policy'], policy(POLICY));
+    const plain = res('namedValue', ['env'], { displayName: 'env', value: 'prod' });
+    const overridden = res('namedValue', ['env'], { displayName: 'env', value: 'test' });
+    const creates: NonNullable<DiffOptions['creates']> = new WeakMap();
+    const first = diffStates(State.from([shared, plain]), new State(), { creates }).items;
+    const second = diffStates(State.from([shared, overridden]), new State(), { creates }).items;
+    const policyOf = (items: typeof first) => items.find((i) => i.kind === 'apiPolicy')!;
+    const valueOf = (items: typeof first) => items.find((i) => i.kind === 'namedValue')!.changes.find((c) => c.path === 'value')?.after;
+    // the same plan, each target with items of its own
+    expect(policyOf(second)).toEqual(policyOf(first));
+    expect(policyOf(second)).not.toBe(policyOf(first));
+    expect(policyOf(first).policy?.diff.length).toBeGreaterThan(0);
+    // the overridden value is planned from the target's own resource
+    expect([valueOf(first), valueOf(second)]).toEqual(['prod', 'test']);
+    // and planned without the cache, every item is the same
+    expect(diffStates(State.from([shared, overridden]), new State()).items).toEqual(second);
+  });
+});
