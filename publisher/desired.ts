@@ -3,7 +3,7 @@
 import { applyOverrides, readOverrides } from '../core/config/overrides.ts';
 import { substituteTokens } from '../core/config/tokens.ts';
 import { UserError } from '../core/errors.ts';
-import { type Json, type Resource, State } from '../core/state.ts';
+import { type Json, type Resource, type ResourceKey, State, resourceKey } from '../core/state.ts';
 
 export interface Desired {
   state: State;
@@ -11,6 +11,8 @@ export interface Desired {
   secrets: string[];
   /** tokens with no value in the environment */
   missingTokens: string[];
+  /** the resources that take a token's value (compared on every publish: a rotated secret changes no file) */
+  tokenized: Set<ResourceKey>;
 }
 
 export async function desiredFor(base: State, input: { overridesFile?: string; env: Readonly<Record<string, string | undefined>> }): Promise<Desired> {
@@ -23,12 +25,14 @@ export async function desiredFor(base: State, input: { overridesFile?: string; e
   }
   const secrets = new Set<string>();
   const missing = new Set<string>();
+  const tokenized = new Set<ResourceKey>();
   const resources: Resource[] = [];
   for (const r of state.list()) {
     const sub = substituteTokens(r.properties as Json, input.env);
     sub.secrets.forEach((s) => secrets.add(s));
     sub.missing.forEach((m) => missing.add(m));
+    if (sub.used.length > 0) tokenized.add(resourceKey(r.kind, r.names));
     resources.push(sub.used.length > 0 ? { ...r, properties: sub.value as Resource['properties'] } : r);
   }
-  return { state: State.from(resources), secrets: [...secrets], missingTokens: [...missing] };
+  return { state: State.from(resources), secrets: [...secrets], missingTokens: [...missing], tokenized };
 }

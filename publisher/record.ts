@@ -89,7 +89,7 @@ export async function acquireLock(arm: Arm, options: LockOptions & { seen?: Reco
   for (;;) {
     current ??= await readRecord(arm);
     const lock = current.record.lock;
-    if (lock && lock.owner !== options.owner && Date.parse(lock.expires) > Date.now()) {
+    if (lock && lockedByAnother(current, options.owner)) {
       if (Date.now() > deadline) throw new TargetBusyError(lock);
       await new Promise((r) => setTimeout(r, options.pollMs ?? 1000));
       unchanged = false;
@@ -105,6 +105,29 @@ export async function acquireLock(arm: Arm, options: LockOptions & { seen?: Reco
     unchanged = false;
     current = undefined;
   }
+}
+
+/**
+ * A run died holding the target (its lock expired): it may have applied part of its commit, so the next run
+ * reconciles everything instead of only what changed since the recorded commit.
+ */
+export function abandonedLock(state: RecordState): boolean {
+  const lock = state.record.lock;
+  return !!lock && Date.parse(lock.expires) <= Date.now();
+}
+
+/** Another run holds the target (a lock that has not expired). */
+export function lockedByAnother(state: RecordState, owner: string): boolean {
+  const lock = state.record.lock;
+  return !!lock && lock.owner !== owner && Date.parse(lock.expires) > Date.now();
+}
+
+/**
+ * Moves the record to a commit that changes nothing the target holds, without a lock: one compare-and-swap write
+ * on the ETag as read. False when the record changed since (another run): the caller takes the lock instead.
+ */
+export async function recordCommit(arm: Arm, input: { commit: string; etag: string }): Promise<boolean> {
+  return write(arm, { commit: input.commit, at: new Date().toISOString(), lock: null }, input.etag);
 }
 
 /** Records the commit the target now fully holds and releases the lock, in one compare-and-swap write. */

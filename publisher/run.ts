@@ -225,6 +225,7 @@ export async function run(settings: RunSettings): Promise<RunResult> {
           concurrency: settings.concurrency ?? DEFAULT_WRITE_CONCURRENCY,
           warnings,
           creates,
+          tokenized: desired.tokenized,
           onItem: (name, e) => log(`${name}: ${e.outcome === 'applied' ? '✓' : '✗'} ${e.item.action} ${describeItem(e.item)}${e.error ? ` — ${e.error}` : ''}`),
         });
         log(`${target.name}: ${outcome.status}${outcome.error ? ` (${outcome.error})` : ''}`);

@@ -1,7 +1,10 @@
 // One target, end to end: read what the target records, decide full or incremental, read the live State (all of
-// which needs nothing from the files, so run.ts starts it while the files are being validated), then diff, guard
-// mass deletes, (publish: take the lock — against the record as read, so the reads stay valid —, apply, then
-// record the commit and release the lock in one write).
+// which needs nothing from the files, so run.ts starts it while the files are being validated), then diff and guard
+// mass deletes. Publishing then writes only what it must:
+// - nothing at all when the target already records the commit and the plan is empty (a re-run);
+// - one compare-and-swap write of the record when only the commit moves (no change to configuration);
+// - otherwise: take the lock — against the record as read, so the reads stay valid (else read and plan again) —,
+//   apply, then record the commit and release the lock in one write.
 import { type Kind, KIND_NAMES, kindSpec } from '../core/kinds.ts';
 import type { Target } from '../core/config/apiops.ts';
 import type { ExtractorFilter } from '../core/config/filter.ts';
@@ -17,7 +20,7 @@ import { type Resource, type ResourceKey, State, parseResourceKey, resourceKey }
 import { isSystemResource } from '../core/system.ts';
 import { linkTargetNames } from '../core/files/layout.ts';
 import { type ApplyResult, applyPlan } from './apply.ts';
-import { type RecordState, acquireLock, commitAndRelease, readRecord, release } from './record.ts';
+import { type RecordState, abandonedLock, acquireLock, commitAndRelease, lockedByAnother, readRecord, recordCommit, release } from './record.ts';
 
 export type TargetStatus = 'applied' | 'unchanged' | 'failed' | 'unreachable' | 'refused' | 'skipped' | 'planned';
 
@@ -62,6 +65,11 @@ export interface TargetRun {
   needed?: Promise<(kind: Kind, names: readonly string[]) => boolean>;
   /** create items shared by the targets of one run (diff.ts) */
   creates?: WeakMap<Resource, PlanItem>;
+  /**
+   * Resources whose desired properties take `{#TOKEN#}` values from the environment: compared on every run, even
+   * incremental, since a rotated secret changes no file.
+   */
+  tokenized?: ReadonlySet<ResourceKey>;
 }
 
 /** What readTarget needs: nothing from the files. */
@@ -92,7 +100,7 @@ export async function readTarget(settings: TargetReadSettings, arm: Arm = connec
   }
   // incremental from the recorded commit when there is one to start from; else (or --full) reconcile everything
   let scope: ReadonlySet<ResourceKey> | null = null;
-  if (!settings.mode.full && recorded && settings.commit && settings.changedSince) {
+  if (!settings.mode.full && recorded && settings.commit && settings.changedSince && !abandonedLock(state)) {
     scope = recorded === settings.commit ? new Set() : await settings.changedSince(recorded);
   }
   // the diff compares an API's operations, not its exported document: no export requests
@@ -170,6 +178,55 @@ function emptyPlan(run: TargetRun, fromCommit: string | null, mode: 'full' | 'in
   return { target: run.target.name, mode, fromCommit, toCommit: run.commit, items: [], summary: { create: 0, update: 0, delete: 0, unchanged: 0 }, warnings: [...run.warnings] };
 }
 
+interface Planned {
+  plan: TargetPlan;
+  /** what the diff was computed against (the scope grows by the tokenized resources) */
+  reads: TargetReads;
+}
+
+/** The plan of one target from what was read of it (a few more reads: secrets, resources that take tokens). */
+async function planTarget(run: TargetRun, reads: TargetReads): Promise<Planned> {
+  const recorded = reads.record.record.commit;
+  let { scope, live } = reads;
+  const plan = emptyPlan(run, recorded, scope === null ? 'full' : 'incremental');
+  if (scope !== null && run.tokenized) {
+    // a rotated secret changes no file: what takes a token is compared whatever changed
+    const extra = new Set([...run.tokenized].filter((key) => !scope!.has(key)));
+    if (extra.size > 0) {
+      const more = await readScoped(reads.arm, extra);
+      live = State.from([...live.list(), ...more.list()]);
+      scope = new Set([...scope, ...extra]);
+    }
+  }
+  const arm = reads.arm;
+  const liveSecrets = await readSecrets(arm, run.desired, live, scope ?? undefined);
+  const owned = (r: Resource) => !isSystemResource(r.kind, r.names, r.properties) && run.filter.includes(r.kind, r.names);
+  const diff = diffStates(run.desired, live, { scope: scope ?? undefined, prune: run.mode.prune, owned, liveSecrets, creates: run.creates });
+  plan.items = diff.items;
+  plan.warnings.push(...diff.warnings);
+  plan.summary = {
+    create: diff.items.filter((i) => i.action === 'create').length,
+    update: diff.items.filter((i) => i.action === 'update').length,
+    delete: diff.items.filter((i) => i.action === 'delete').length,
+    unchanged: diff.unchanged,
+  };
+  // refuse a plan that deletes a large share of what the target holds (a wrong filter or an emptied folder)
+  const deletes = plan.summary.delete;
+  const liveCount = live.list().filter((r) => !CARRIED_BY_SPEC.has(r.kind)).length;
+  const tooMany = liveCount > 0 && (deletes / liveCount) * 100 > run.mode.maxDeletePercent;
+  const overMax = run.mode.maxDeletions !== undefined && deletes > run.mode.maxDeletions;
+  if ((tooMany || overMax) && !run.mode.allowMassDelete) {
+    plan.refused = `the plan deletes ${deletes} of ${liveCount} resources (more than ${overMax ? `${run.mode.maxDeletions}` : `${run.mode.maxDeletePercent} %`}); pass --allow-mass-delete if that is intended`;
+  }
+  return { plan, reads: { ...reads, scope, live } };
+}
+
+function skippedAhead(run: TargetRun, recorded: string | null): TargetOutcome {
+  const plan = emptyPlan(run, recorded, 'incremental');
+  plan.refused = `the target already holds ${recorded!.slice(0, 12)}, which is newer than ${run.commit!.slice(0, 12)}; nothing is applied`;
+  return { target: run.target.name, status: 'skipped', plan, recorded };
+}
+
 export async function runTarget(run: TargetRun): Promise<TargetOutcome> {
   let plan = emptyPlan(run, null, 'full');
   let lock: RecordState | undefined;
@@ -177,51 +234,45 @@ export async function runTarget(run: TargetRun): Promise<TargetOutcome> {
   try {
     let reads = await (run.reads ?? readTarget(run));
     arm = reads.arm;
-    if (run.apply && run.commit && !reads.ahead) {
-      const taken = await acquireLock(arm, { owner: run.owner, commit: run.commit, seen: reads.record });
-      lock = taken.state;
-      // another run wrote the record after the reads: what they saw may have changed since; read again
-      if (!taken.unchanged) reads = await readTarget(run, arm, lock);
+    if (reads.ahead) return skippedAhead(run, reads.record.record.commit);
+    let planned = await planTarget(run, reads);
+    plan = planned.plan;
+    let recorded = reads.record.record.commit;
+    if (plan.refused) return { target: run.target.name, status: 'refused', plan, recorded };
+    if (!run.apply || !run.commit) return { target: run.target.name, status: 'planned', plan, recorded };
+    if (plan.items.length === 0 && !lockedByAnother(reads.record, run.owner)) {
+      // a re-run: the target holds the commit and nothing differs — not one write
+      if (recorded === run.commit) return { target: run.target.name, status: 'unchanged', plan, recorded };
+      // the commit changed nothing the target holds: move the record, compare-and-swap on the record as read (no
+      // lock: there is nothing to keep another run from interleaving with)
+      if (reads.record.etag && (await recordCommit(arm, { commit: run.commit, etag: reads.record.etag }))) {
+        return { target: run.target.name, status: 'unchanged', plan, apply: { applied: [], failed: [], notAttempted: [] }, recorded: run.commit };
+      }
     }
-    const recorded = reads.record.record.commit;
-    if (reads.ahead) {
-      plan = emptyPlan(run, recorded, 'incremental');
-      plan.refused = `the target already holds ${recorded!.slice(0, 12)}, which is newer than ${run.commit!.slice(0, 12)}; nothing is applied`;
-      if (lock) await release(arm, lock);
-      return { target: run.target.name, status: 'skipped', plan, recorded };
+    const taken = await acquireLock(arm, { owner: run.owner, commit: run.commit, seen: reads.record });
+    lock = taken.state;
+    if (!taken.unchanged) {
+      // another run wrote the record after the reads: what they saw may have changed since; read and plan again
+      reads = await readTarget(run, arm, lock);
+      if (reads.ahead) {
+        await release(arm, lock);
+        return skippedAhead(run, reads.record.record.commit);
+      }
+      planned = await planTarget(run, reads);
+      plan = planned.plan;
+      recorded = reads.record.record.commit;
+      if (plan.refused) {
+        await release(arm, lock);
+        return { target: run.target.name, status: 'refused', plan, recorded };
+      }
     }
-    const { scope, live } = reads;
-    const mode = scope === null ? 'full' : 'incremental';
-    plan = emptyPlan(run, recorded, mode);
-    const liveSecrets = await readSecrets(arm, run.desired, live, scope ?? undefined);
-    const owned = (r: Resource) => !isSystemResource(r.kind, r.names, r.properties) && run.filter.includes(r.kind, r.names);
-    const diff = diffStates(run.desired, live, { scope: scope ?? undefined, prune: run.mode.prune, owned, liveSecrets, creates: run.creates });
-    plan.items = diff.items;
-    plan.warnings.push(...diff.warnings);
-    plan.summary = {
-      create: diff.items.filter((i) => i.action === 'create').length,
-      update: diff.items.filter((i) => i.action === 'update').length,
-      delete: diff.items.filter((i) => i.action === 'delete').length,
-      unchanged: diff.unchanged,
-    };
-    // refuse a plan that deletes a large share of what the target holds (a wrong filter or an emptied folder)
-    const deletes = diff.items.filter((i) => i.action === 'delete').length;
-    const liveCount = live.list().filter((r) => !CARRIED_BY_SPEC.has(r.kind)).length;
-    const tooMany = liveCount > 0 && (deletes / liveCount) * 100 > run.mode.maxDeletePercent;
-    const overMax = run.mode.maxDeletions !== undefined && deletes > run.mode.maxDeletions;
-    if ((tooMany || overMax) && !run.mode.allowMassDelete) {
-      plan.refused = `the plan deletes ${deletes} of ${liveCount} resources (more than ${overMax ? `${run.mode.maxDeletions}` : `${run.mode.maxDeletePercent} %`}); pass --allow-mass-delete if that is intended`;
-      if (lock) await release(arm, lock);
-      return { target: run.target.name, status: 'refused', plan, recorded };
-    }
-    if (!run.apply) return { target: run.target.name, status: 'planned', plan, recorded };
     const result = await applyPlan(arm, plan, run.desired, { concurrency: run.concurrency, onItem: (e) => run.onItem?.(run.target.name, e) });
     // the commit is recorded only when every change of the plan was applied
     if (result.failed.length > 0 || result.notAttempted.length > 0) {
-      if (lock) await release(arm, lock);
+      await release(arm, lock);
       return { target: run.target.name, status: 'failed', plan, apply: result, recorded, error: result.failed.length > 0 ? `${result.failed.length} change(s) failed` : `${result.notAttempted.length} change(s) not attempted` };
     }
-    if (lock) await commitAndRelease(arm, { commit: run.commit, etag: lock.etag });
+    await commitAndRelease(arm, { commit: run.commit, etag: lock.etag });
     return { target: run.target.name, status: result.applied.length > 0 ? 'applied' : 'unchanged', plan, apply: result, recorded: run.commit };
   } catch (error) {
     if (lock && arm) await release(arm, lock).catch(() => undefined);
@@ -229,4 +280,3 @@ export async function runTarget(run: TargetRun): Promise<TargetOutcome> {
     return { target: run.target.name, status: unreachable ? 'unreachable' : 'failed', plan, recorded: null, error: describeError(error) };
   }
 }
-

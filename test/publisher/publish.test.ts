@@ -7,6 +7,9 @@ import { type RunResult, type RunSettings, run } from '../../publisher/run.ts';
 import { status } from '../../publisher/status.ts';
 import { hasChanges } from '../../core/plan/types.ts';
 import { type Workspace, createWorkspace } from '../../demo/workspace.ts';
+import { EMULATOR_CREDENTIAL, connect } from '../../core/live/connect.ts';
+import { Arm } from '../../core/live/arm.ts';
+import { acquireLock } from '../../publisher/record.ts';
 
 let emulator: RunningEmulator;
 let repo: Workspace;
@@ -47,6 +50,36 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await emulator?.close();
+});
+
+describe('secrets from the environment', () => {
+  beforeAll(async () => {
+    // every region takes the environment's value from a token, as a secret
+    const overrides = `namedValues:\n  - name: environment\n    properties:\n      secret: true\n      value: "{#ENVIRONMENT_VALUE#}"\n`;
+    repo = await createWorkspace({ emulator, overrides: Object.fromEntries(LABELS.map((l) => [l, overrides])) });
+  });
+  afterAll(async () => {
+    await repo?.close();
+  });
+
+  it('publishes a rotated secret without a commit and without --full: what takes a token is compared on every run', async () => {
+    const first = await run(settings({ env: { ENVIRONMENT_VALUE: 'first-secret' } }));
+    expect(first.outcomes.map((o) => o.status)).toEqual(LABELS.map(() => 'applied'));
+    emulator.resetCounts();
+    const same = await run(settings({ env: { ENVIRONMENT_VALUE: 'first-secret' } }));
+    expect(same.outcomes.map((o) => [o.status, o.plan.mode])).toEqual(LABELS.map(() => ['unchanged', 'incremental']));
+    expect(writes()).toEqual(Object.fromEntries(LABELS.map((l) => [l, {}])));
+
+    emulator.resetCounts();
+    const rotated = await run(settings({ env: { ENVIRONMENT_VALUE: 'second-secret' } }));
+    expect(rotated.outcomes.map((o) => [o.status, o.plan.mode, o.plan.items.map((i) => `${i.action} ${i.kind} ${i.names.join('/')}`)])).toEqual(
+      LABELS.map(() => ['applied', 'incremental', ['update namedValue environment']]),
+    );
+    // the value (and the lock and the record), and never the secret in the plan
+    expect(writes()).toEqual(Object.fromEntries(LABELS.map((l) => [l, { namedValue: 3 }])));
+    expect(JSON.stringify(rotated.plan)).not.toContain('second-secret');
+    for (const label of LABELS) expect(emulator.instance(label).store.get('namedValue', ['environment'])?.properties.value, label).toBe('second-secret');
+  });
 });
 
 describe('publishing the sample estate to three regions', () => {
@@ -95,6 +128,21 @@ describe('publishing the sample estate to three regions', () => {
       // the lock and the recorded commit live in one named value: two writes of it, one of the policy
       expect(counted[label], label).toEqual({ apiOperationPolicy: 1, namedValue: 2 });
     }
+  });
+
+  it('writes nothing at all when run again at the commit every region holds', async () => {
+    emulator.resetCounts();
+    const again = await run(settings());
+    expect(again.outcomes.map((o) => [o.target, o.status])).toEqual(LABELS.map((l) => [l, 'unchanged']));
+    expect(writes()).toEqual(Object.fromEntries(LABELS.map((l) => [l, {}])));
+  });
+
+  it('moves the record with one write when a commit changes nothing a region holds', async () => {
+    const commit = await repo.commit('notes for the team', { 'NOTES.md': 'nothing APIM holds\n' });
+    emulator.resetCounts();
+    const result = await run(settings());
+    expect(result.outcomes.map((o) => [o.target, o.status, o.recorded])).toEqual(LABELS.map((l) => [l, 'unchanged', commit]));
+    expect(writes()).toEqual(Object.fromEntries(LABELS.map((l) => [l, { namedValue: 1 }])));
   });
 
   it('lets a region that was down catch up by itself on the next commit', async () => {
@@ -147,6 +195,17 @@ describe('publishing the sample estate to three regions', () => {
     const report = await status({ configFile: repo.config, env: {} });
     expect(report.targets.map((t) => t.commit)).toEqual(LABELS.map(() => newer));
     for (const label of LABELS) expect(emulator.instance(label).store.get('tag', ['orders'])?.properties.displayName, label).toBe('Orders C');
+  });
+
+  it('reconciles everything after a run that died holding a region (its lock expired)', async () => {
+    const conn = connect({ subscriptionId: emulator.subscriptionId, resourceGroup: emulator.resourceGroup, serviceName: emulator.instances.westus!, endpoint: emulator.endpoint, caCert: emulator.caCert, credential: EMULATOR_CREDENTIAL });
+    const head = (await repo.git.revparse(['HEAD'])).trim();
+    // a run takes the lock and dies before it records anything
+    await acquireLock(new Arm(conn, { pollIntervalMs: 5 }), { owner: 'run-that-died', commit: head, ttlMs: 1 });
+    await new Promise((r) => setTimeout(r, 10));
+    const result = await run(settings());
+    expect(result.outcomes.map((o) => [o.target, o.plan.mode])).toEqual(LABELS.map((l) => [l, l === 'westus' ? 'full' : 'incremental']));
+    expect(result.outcomes.every((o) => o.recorded === head)).toBe(true);
   });
 
   it('refuses invalid artifacts before writing anything, naming the file and line', async () => {
