@@ -1,5 +1,5 @@
 // One APIM service's resources, keyed case-insensitively by ARM path as APIM does (names keep their case).
-import { type Kind, armRelativePath, armSegments, childKinds, kindSpec } from '../core/kinds.ts';
+import { type Kind, armRelativePath, childKinds, kindSpec } from '../core/kinds.ts';
 import type { JsonObject } from '../core/state.ts';
 
 export interface StoredResource {
@@ -30,6 +30,9 @@ function collectionKey(kind: Kind, parentNames: readonly string[]): string {
 export class ServiceStore {
   readonly serviceName: string;
   readonly #collections = new Map<string, Map<string, StoredResource>>();
+  // the collections of each kind, in the order they appeared: `all(kind)` is asked on every API write (path
+  // clashes, revisions), and scanning every collection of an instance made a 300-API import quadratic
+  readonly #byKind = new Map<Kind, Map<string, StoredResource>[]>();
 
   constructor(serviceName: string) {
     this.serviceName = serviceName;
@@ -44,7 +47,12 @@ export class ServiceStore {
   set(resource: StoredResource): void {
     const key = collectionKey(resource.kind, resource.names.slice(0, -1));
     let collection = this.#collections.get(key);
-    if (!collection) this.#collections.set(key, (collection = new Map()));
+    if (!collection) {
+      this.#collections.set(key, (collection = new Map()));
+      const ofKind = this.#byKind.get(resource.kind);
+      if (ofKind) ofKind.push(collection);
+      else this.#byKind.set(resource.kind, [collection]);
+    }
     collection.set(resource.names[resource.names.length - 1]!.toLowerCase(), resource);
   }
 
@@ -67,19 +75,14 @@ export class ServiceStore {
 
   /** Every resource of a kind, across all parents. */
   all(kind: Kind): StoredResource[] {
-    const depth = armSegments(kind).length;
-    const segs = armSegments(kind).map((s) => s.toLowerCase());
     const out: StoredResource[] = [];
-    for (const [key, collection] of this.#collections) {
-      const parts = key.split('/');
-      if (parts.length !== depth * 2 - 1) continue;
-      if (segs.every((s, i) => parts[i * 2] === s)) out.push(...collection.values());
-    }
+    for (const collection of this.#byKind.get(kind) ?? []) for (const r of collection.values()) out.push(r);
     return out;
   }
 
   clear(): void {
     this.#collections.clear();
+    this.#byKind.clear();
   }
 
   counts(): Record<string, number> {
