@@ -12,6 +12,8 @@ const BIN = fileURLToPath(new URL('../bin/apiops.js', import.meta.url));
 export interface EmulatorProcess extends EmulatorAccess {
   counts(): Promise<Record<string, Record<string, number>>>;
   resetCounts(): Promise<void>;
+  /** ARM's token buckets, as `PATCH /_emulator/throttling` takes them */
+  setThrottling(settings: Record<string, unknown>): Promise<void>;
   close(): Promise<void>;
   /** CPU time the emulator process has used so far (user + system), from /proc; undefined where there is none */
   cpuMs(): number | undefined;
@@ -25,21 +27,22 @@ export async function spawnEmulator(args: string[]): Promise<EmulatorProcess> {
   });
   const info = JSON.parse(line) as Omit<EmulatorAccess, 'caCert'> & { caCertPath: string };
   const caCert = readFileSync(info.caCertPath, 'utf8');
-  const admin = (method: string, path: string) =>
+  const admin = (method: string, path: string, body?: unknown) =>
     new Promise<string>((resolve, reject) => {
-      const req = https.request(`${info.endpoint}/_emulator/${path}`, { method, ca: caCert }, (res) => {
+      const req = https.request(`${info.endpoint}/_emulator/${path}`, { method, ca: caCert, headers: body === undefined ? {} : { 'content-type': 'application/json' } }, (res) => {
         let body = '';
         res.on('data', (d: Buffer) => (body += d.toString()));
         res.on('end', () => resolve(body));
       });
       req.on('error', reject);
-      req.end();
+      req.end(body === undefined ? undefined : JSON.stringify(body));
     });
   return {
     ...info,
     caCert,
     counts: async () => JSON.parse(await admin('GET', 'counts')) as Record<string, Record<string, number>>,
     resetCounts: async () => void (await admin('DELETE', 'counts')),
+    setThrottling: async (settings) => void (await admin('PATCH', 'throttling', settings)),
     cpuMs: () => {
       try {
         // fields 14 and 15 of /proc/<pid>/stat: utime and stime in clock ticks (100 per second on Linux)
