@@ -4,6 +4,7 @@
 // policy formatting and entity escaping.
 import { type Kind, kindSpec } from './kinds.ts';
 import { canonicalPolicy } from './policy.ts';
+import { rememberedPerText } from './memo.ts';
 import type { Json, JsonObject, Resource } from './state.ts';
 import { relativizeId } from './files/ids.ts';
 import { deletePath, getPath, setPath } from './json-path.ts';
@@ -28,17 +29,7 @@ function clean(value: Json): Json | undefined {
 }
 
 // Every policy is canonicalised for each comparison, on both sides, for every target: once per distinct text.
-const CANONICAL = new Map<string, string>();
-
-function canonical(xml: string): string {
-  let found = CANONICAL.get(xml);
-  if (found === undefined) {
-    found = canonicalPolicy(xml);
-    if (CANONICAL.size >= 20_000) CANONICAL.delete(CANONICAL.keys().next().value!);
-    CANONICAL.set(xml, found);
-  }
-  return found;
-}
+const canonical = rememberedPerText(canonicalPolicy);
 
 export function jsonEqual(a: Json | undefined, b: Json | undefined): boolean {
   if (a === b) return true;

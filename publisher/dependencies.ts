@@ -22,6 +22,7 @@ import { linkTargetNames } from '../core/files/layout.ts';
 import type { PlanItem } from '../core/plan/types.ts';
 import { type Json, type State, foldedKey } from '../core/state.ts';
 import { type PolicyReferences, namedValueTokens, policyReferences } from '../core/policy.ts';
+import { rememberedPerText } from '../core/memo.ts';
 
 /**
  * What a plan can use of the live state when nothing is pruned: a live resource Git does not hold never becomes
@@ -49,17 +50,7 @@ export function laneOf(item: PlanItem): string {
 }
 
 // the policies of a plan are parsed for every target: once per distinct text
-const REFERENCES = new Map<string, PolicyReferences>();
-
-function referencesOf(xml: string): PolicyReferences {
-  let found = REFERENCES.get(xml);
-  if (found === undefined) {
-    found = policyReferences(xml);
-    if (REFERENCES.size >= 20_000) REFERENCES.delete(REFERENCES.keys().next().value!);
-    REFERENCES.set(xml, found);
-  }
-  return found;
-}
+const referencesOf: (xml: string) => PolicyReferences = rememberedPerText(policyReferences);
 
 /** Kinds a policy names by id or display name, awaited exactly rather than as a whole kind. */
 const NAMED_BY_POLICY = new Set<Kind>(['namedValue', 'policyFragment', 'backend', 'logger']);
