@@ -15,7 +15,18 @@ export interface Substitution<T extends Json = Json> {
   secrets: string[];
 }
 
+/** Whether any string in the value holds `{#` (most resources have no token: they are handed back as they are). */
+function mayHoldToken(v: Json): boolean {
+  if (typeof v === 'string') return v.includes('{#');
+  if (Array.isArray(v)) return v.some(mayHoldToken);
+  if (v !== null && typeof v === 'object') {
+    for (const key in v) if (mayHoldToken(v[key]!)) return true;
+  }
+  return false;
+}
+
 export function substituteTokens<T extends Json>(value: T, env: Readonly<Record<string, string | undefined>>): Substitution<T> {
+  if (!mayHoldToken(value)) return { value, used: [], missing: [], secrets: [] };
   const used = new Set<string>();
   const missing = new Set<string>();
   const secrets = new Set<string>();
