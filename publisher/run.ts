@@ -19,9 +19,9 @@ import { DEFAULT_READ_CONCURRENCY, DEFAULT_WRITE_CONCURRENCY } from './defaults.
 import { neededFor } from './dependencies.ts';
 import { desiredFor } from './desired.ts';
 import { resourceOfPath } from './paths.ts';
-import { changedFiles, commitExists, isAncestor, repoRelative, repositoryRoot, resolveCommit } from './source.ts';
+import { type CommitRelation, changedFiles, commitRelation, repoRelative, repositoryRoot, resolveCommit } from './source.ts';
 import { type TargetOutcome, type TargetReadSettings, readTarget, runTarget } from './target.ts';
-import { type RunFiles, validatedFiles } from './files.ts';
+import { type RunFiles, validateWorkingTree, validatedFiles } from './files.ts';
 import { exists } from '../core/fs.ts';
 
 export interface RunSettings {
@@ -96,14 +96,18 @@ export async function run(settings: RunSettings): Promise<RunResult> {
   const configFile = resolve(settings.configFile);
   const config = await readApiopsConfig(configFile);
   const targets = selectTargets(config, settings.targets);
+  // without a named commit the run publishes (or compares) the working tree, or HEAD when that is the tree: start
+  // validating it now, while git answers (files.ts)
+  const workingTree = settings.commit ? undefined : validateWorkingTree({ artifacts: config.artifacts, configFile });
   const repo = await repositoryRoot(dirname(configFile));
   let commit: string | null = null;
+  let head: string | undefined;
   if (settings.commit) {
     if (!repo) throw new UserError(`--commit needs a git repository; ${dirname(configFile)} is not in one`);
     commit = await resolveCommit(repo, settings.commit);
   } else if (settings.apply) {
     if (!repo) throw new UserError(`publishing records the commit each target holds: ${dirname(configFile)} must be in a git repository`);
-    commit = await resolveCommit(repo, 'HEAD');
+    commit = head = await resolveCommit(repo, 'HEAD');
   }
 
   // what the run reads of the repository: the artifacts folder and the targets' override files (files.ts)
@@ -121,8 +125,10 @@ export async function run(settings: RunSettings): Promise<RunResult> {
     if (!answers.has(key)) answers.set(key, compute());
     return answers.get(key) as Promise<T>;
   };
+  // (the changed files and whether the target is ahead both ask: one git process per recorded commit)
+  const relation = (recorded: string): Promise<CommitRelation> => (repo && commit ? memo(`relation ${recorded}`, () => commitRelation(repo, recorded, commit)) : Promise.resolve('unknown'));
   const changedKeys = async (recorded: string, overrides: string | undefined): Promise<ReadonlySet<ResourceKey> | null> => {
-    if (!repo || !commit || !(await commitExists(repo, recorded)) || !(await isAncestor(repo, recorded, commit))) return null;
+    if (!repo || !commit || (await relation(recorded)) !== 'behind') return null;
     const artifactsRel = repoRelative(repo, config.artifacts);
     const overridesRel = overrides ? repoRelative(repo, overrides) : undefined;
     const files = await changedFiles(repo, recorded, commit, [artifactsRel, ...(overridesRel ? [overridesRel] : [])]);
@@ -141,7 +147,7 @@ export async function run(settings: RunSettings): Promise<RunResult> {
     }
     return keys;
   };
-  const isAhead = (recorded: string) => memo(`ahead ${recorded}`, async () => !!repo && !!commit && (await commitExists(repo, recorded)) && (await isAncestor(repo, commit, recorded)));
+  const isAhead = async (recorded: string) => (await relation(recorded)) === 'ahead';
   const mode = () => ({
     full: settings.full,
     prune: settings.prune ?? config.prune.enabled,
@@ -185,7 +191,7 @@ export async function run(settings: RunSettings): Promise<RunResult> {
   );
   let files: RunFiles | undefined;
   try {
-    files = await validatedFiles({ repo, commit, wanted, artifacts: config.artifacts, configFile, onRead: settleFiles });
+    files = await validatedFiles({ repo, commit, head, workingTree, wanted, artifacts: config.artifacts, configFile, onRead: settleFiles });
     const { validation, at } = files;
     phase('validated');
     // (the reads waiting for the files go on, or wind down when there are none)

@@ -93,9 +93,36 @@ function gitStatus(repo: string, args: string[]): Promise<number> {
   });
 }
 
-/** Whether `ancestor` is `descendant` or one of its ancestors. */
-export async function isAncestor(repo: string, ancestor: string, descendant: string): Promise<boolean> {
-  return (await gitStatus(repo, ['merge-base', '--is-ancestor', ancestor, descendant])) === 0;
+/** Output and exit code of a git command. */
+function gitOutput(repo: string, args: string[]): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('git', args, { cwd: repo, stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('close', (code) => resolve({ code: code ?? 1, out }));
+    child.on('error', () => resolve({ code: 1, out: '' }));
+  });
+}
+
+/**
+ * How the commit a target records stands to the commit being published, from one `git merge-base`: `behind` (an
+ * ancestor: publish what changed since), `ahead` (a descendant: the target is newer, never move it back), `same`,
+ * `unrelated` (no common line: reconcile everything) or `unknown` (not in this repository: a shallow clone, a
+ * rewritten history).
+ */
+export type CommitRelation = 'same' | 'behind' | 'ahead' | 'unrelated' | 'unknown';
+
+export async function commitRelation(repo: string, recorded: string, commit: string): Promise<CommitRelation> {
+  if (!/^[0-9a-f]{7,64}$/i.test(recorded)) return 'unknown';
+  if (recorded === commit) return 'same';
+  const { code, out } = await gitOutput(repo, ['merge-base', recorded, commit]);
+  // exit 1: no common ancestor; anything else (128): an object git does not have
+  if (code === 1) return 'unrelated';
+  if (code !== 0) return 'unknown';
+  const base = out.trim();
+  if (base === recorded) return 'behind';
+  if (base === commit) return 'ahead';
+  return 'unrelated';
 }
 
 export async function commitExists(repo: string, commit: string): Promise<boolean> {

@@ -91,7 +91,7 @@ export async function readArtifacts(root: string, options: ReadOptions = {}): Pr
   const findings: Finding[] = [];
   const jobs: Job[] = [];
   walk({ root, findings, jobs }, null, [], '');
-  await readAll(root, jobs, options.batch ?? 512, findings);
+  await readAll(root, jobs, options.batch ?? 100, findings);
   return assemble(root, jobs, findings, options.maxFileBytes ?? MAX_FILE_BYTES);
 }
 

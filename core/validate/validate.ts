@@ -70,13 +70,12 @@ export async function validateArtifacts(options: ValidateOptions = {}): Promise<
   const read = await readArtifacts(artifacts, options.maxFileBytes !== undefined ? { maxFileBytes: options.maxFileBytes } : {});
   options.onRead?.(read);
   const ctx = new ValidationContext(read);
-  checkInformationSchemas(ctx);
-  checkSpecifications(ctx);
-  checkPolicies(ctx);
-  checkFragmentCycles(ctx);
-  checkNamedValueTokens(ctx);
-  checkReferences(ctx);
-  checkSecrets(ctx);
+  // between the checks the event loop gets a turn: a publish reads its targets while the files are checked, and
+  // their answers (and git's) should not wait for the last check
+  for (const check of [checkInformationSchemas, checkSpecifications, checkPolicies, checkFragmentCycles, checkNamedValueTokens, checkReferences, checkSecrets]) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    check(ctx);
+  }
 
   const configFindings: Finding[] = [];
   if (config) {
