@@ -1,5 +1,6 @@
 // What APIM does for one kind only, as hooks keyed by Kind. Each hook cites the APIM behaviour it copies.
-import { X509Certificate, createHash, randomBytes } from 'node:crypto';
+import { X509Certificate, createHash } from 'node:crypto';
+import { randomHex } from './random.ts';
 import type { Kind } from '../core/kinds.ts';
 import type { Json, JsonObject } from '../core/state.ts';
 import { checkPolicyXml, fromXmlFormat, namedValueTokens, policyReferences, toXmlFormat } from '../core/policy.ts';
@@ -20,7 +21,7 @@ export const ACTION_HANDLERS: Record<string, ActionHandler> = {};
 // ------------------------------------------------------------------ shared checks
 
 function hex24(): string {
-  return randomBytes(12).toString('hex');
+  return randomHex(12);
 }
 
 function requireEnum(properties: JsonObject, key: string, allowed: readonly string[], optional = true): void {
@@ -572,7 +573,7 @@ const group: Behaviour = {
 };
 
 function subscriptionKey(): string {
-  return randomBytes(16).toString('hex');
+  return randomHex(16);
 }
 
 function subscriptionDefaults(_inst: Instance, p: JsonObject): JsonObject {

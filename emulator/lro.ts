@@ -2,7 +2,7 @@
 // the first answer is 201/200 (202 for DELETE) with `provisioningState: InProgress`, a `Location` that is the
 // resource URL plus `asyncId`/`asyncCode`, and an `Azure-AsyncOperation` URL under `tenant/operationResults`
 // whose poll answer carries `status` at the top level — the SDK (core-lro) reads nothing else.
-import { randomBytes } from 'node:crypto';
+import { randomHex } from './random.ts';
 import type { ArmError } from './errors.ts';
 
 export interface LroOperation {
@@ -21,7 +21,7 @@ export class Operations {
   readonly #ops = new Map<string, LroOperation>();
 
   start(input: { resourcePath: string; asyncCode: number; durationMs: number; error: ArmError | null }): LroOperation {
-    const id = randomBytes(12).toString('hex');
+    const id = randomHex(12);
     const op: LroOperation = {
       id,
       resourcePath: input.resourcePath,

@@ -1,7 +1,8 @@
 // The emulator's HTTPS front: ARM's checks (bearer token, api-version, subscription and resource group),
 // the test knobs (latency, throttling, faults, request counts), then the engine. Answers are ARM-shaped
 // always: no stack trace, no bare 500 for bad input, no hang unless a knob asks for one.
-import { randomUUID, randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { randomHex } from './random.ts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -115,7 +116,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     pageSize: options.pageSize ?? 100,
     blobs: {
       put(content) {
-        const id = randomBytes(16).toString('hex');
+        const id = randomHex(16);
         blobs.set(id, content);
         return id;
       },
