@@ -3,8 +3,9 @@
 // mass deletes. Publishing then writes only what it must:
 // - nothing at all when the target already records the commit and the plan is empty (a re-run);
 // - one compare-and-swap write of the record when only the commit moves (no change to configuration);
-// - otherwise: take the lock — against the record as read, so the reads stay valid (else read and plan again) —,
-//   apply, then record the commit and release the lock in one write.
+// - otherwise: take the lock — against the record as read, so the reads stay valid (else read and plan again);
+//   while the plan is computed when files changed —, apply, then record the commit and release the lock in one
+//   write.
 import { type Kind, KIND_NAMES, kindSpec } from '../core/kinds.ts';
 import type { Target } from '../core/config/apiops.ts';
 import type { ExtractorFilter } from '../core/config/filter.ts';
@@ -230,17 +231,28 @@ function skippedAhead(run: TargetRun, recorded: string | null): TargetOutcome {
 export async function runTarget(run: TargetRun): Promise<TargetOutcome> {
   let plan = emptyPlan(run, null, 'full');
   let lock: RecordState | undefined;
+  let early: Promise<{ state: RecordState; unchanged: boolean }> | undefined;
   let arm: Arm | undefined;
   try {
     let reads = await (run.reads ?? readTarget(run));
     arm = reads.arm;
     if (reads.ahead) return skippedAhead(run, reads.record.record.commit);
+    // Files changed since the recorded commit, or a full reconcile: writes are likely, so the lock is taken while
+    // the plan is computed (APIM writes the record as a long-running operation: a few round trips that the first
+    // write need not wait for). A re-run, or a commit that touched nothing here, plans first: it may write nothing.
+    if (run.apply && run.commit && (reads.scope === null || reads.scope.size > 0) && !lockedByAnother(reads.record, run.owner)) {
+      early = acquireLock(arm, { owner: run.owner, commit: run.commit, seen: reads.record });
+      early.catch(() => undefined);
+    }
     let planned = await planTarget(run, reads);
     plan = planned.plan;
     let recorded = reads.record.record.commit;
-    if (plan.refused) return { target: run.target.name, status: 'refused', plan, recorded };
+    if (plan.refused) {
+      if (early) await release(arm, (await early).state);
+      return { target: run.target.name, status: 'refused', plan, recorded };
+    }
     if (!run.apply || !run.commit) return { target: run.target.name, status: 'planned', plan, recorded };
-    if (plan.items.length === 0 && !lockedByAnother(reads.record, run.owner)) {
+    if (!early && plan.items.length === 0 && !lockedByAnother(reads.record, run.owner)) {
       // a re-run: the target holds the commit and nothing differs — not one write
       if (recorded === run.commit) return { target: run.target.name, status: 'unchanged', plan, recorded };
       // the commit changed nothing the target holds: move the record, compare-and-swap on the record as read (no
@@ -249,7 +261,7 @@ export async function runTarget(run: TargetRun): Promise<TargetOutcome> {
         return { target: run.target.name, status: 'unchanged', plan, apply: { applied: [], failed: [], notAttempted: [] }, recorded: run.commit };
       }
     }
-    const taken = await acquireLock(arm, { owner: run.owner, commit: run.commit, seen: reads.record });
+    const taken = await (early ?? acquireLock(arm, { owner: run.owner, commit: run.commit, seen: reads.record }));
     lock = taken.state;
     if (!taken.unchanged) {
       // another run wrote the record after the reads: what they saw may have changed since; read and plan again
@@ -275,6 +287,8 @@ export async function runTarget(run: TargetRun): Promise<TargetOutcome> {
     await commitAndRelease(arm, { commit: run.commit, etag: lock.etag });
     return { target: run.target.name, status: result.applied.length > 0 ? 'applied' : 'unchanged', plan, apply: result, recorded: run.commit };
   } catch (error) {
+    // (a lock taken while planning is released too)
+    lock ??= early ? await early.then((t) => t.state, () => undefined) : undefined;
     if (lock && arm) await release(arm, lock).catch(() => undefined);
     const unreachable = !(error instanceof LiveError) || error.status >= 500 || error.status === 404;
     return { target: run.target.name, status: unreachable ? 'unreachable' : 'failed', plan, recorded: null, error: describeError(error) };

@@ -1,5 +1,7 @@
 // The publisher end to end: a real git repository, three emulator instances, the real SDK client pipeline.
 // Each scenario is one of the promises the publisher makes to a team that runs APIM in several regions.
+import { readdir } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../emulator/index.ts';
 import { startCheckedEmulator } from '../support/emulator.ts';
@@ -143,6 +145,26 @@ describe('publishing the sample estate to three regions', () => {
     const result = await run(settings());
     expect(result.outcomes.map((o) => [o.target, o.status, o.recorded])).toEqual(LABELS.map((l) => [l, 'unchanged', commit]));
     expect(writes()).toEqual(Object.fromEntries(LABELS.map((l) => [l, { namedValue: 1 }])));
+  });
+
+  it('refuses a plan that deletes too much of a region, and leaves its record as it was', async () => {
+    const head = (await repo.git.revparse(['HEAD'])).trim();
+    const files = (await readdir(join(repo.dir, 'artifacts', 'tags', 'public'), { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
+    const gone = Object.fromEntries(files.map((e) => [relative(repo.dir, join(e.parentPath, e.name)), null]));
+    const originals = Object.fromEntries(await Promise.all(Object.keys(gone).map(async (f) => [f, await repo.read(f)] as const)));
+    // a tag and its three links: more than 5 % of what each region holds
+    await repo.commit('the public tag removed', gone);
+    emulator.resetCounts();
+    const result = await run(settings({ maxDeletePercent: 5 }));
+    expect(result.outcomes.map((o) => [o.target, o.status, o.plan.summary.delete])).toEqual(LABELS.map((l) => [l, 'refused', 4]));
+    // no configuration written; the record still holds the commit before, and no lock is left behind
+    for (const label of LABELS) expect(Object.keys(writes()[label]!).filter((k) => k !== 'namedValue'), label).toEqual([]);
+    const report = await status({ configFile: repo.config, env: {} });
+    expect(report.targets.map((t) => t.commit)).toEqual(LABELS.map(() => head));
+    for (const label of LABELS) expect(JSON.parse(String(emulator.instance(label).store.get('namedValue', ['apiops-state'])?.properties.value)).lock ?? null, label).toBeNull();
+    const restored = await repo.commit('the public tag back', originals);
+    const back = await run(settings());
+    expect(back.outcomes.map((o) => [o.status, o.recorded])).toEqual(LABELS.map(() => ['unchanged', restored]));
   });
 
   it('lets a region that was down catch up by itself on the next commit', async () => {
