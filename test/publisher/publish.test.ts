@@ -1,6 +1,6 @@
 // The publisher end to end: a real git repository, three emulator instances, the real SDK client pipeline.
 // Each scenario is one of the promises the publisher makes to a team that runs APIM in several regions.
-import { readdir } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../emulator/index.ts';
@@ -228,6 +228,22 @@ describe('publishing the sample estate to three regions', () => {
     const result = await run(settings());
     expect(result.outcomes.map((o) => [o.target, o.plan.mode])).toEqual(LABELS.map((l) => [l, l === 'westus' ? 'full' : 'incremental']));
     expect(result.outcomes.every((o) => o.recorded === head)).toBe(true);
+  });
+
+  it('publishes the commit, not the working tree: an edit not yet committed is shown by diff and never written', async () => {
+    const file = 'artifacts/apis/conference-api/operations/submit-feedback/policy.xml';
+    const committed = await repo.read(file);
+    await writeFile(join(repo.dir, file), committed.replace('max-size="2048"', 'max-size="1024"'));
+    try {
+      const diff = await run(settings({ apply: false }));
+      expect(diff.plan.targets.map((t) => t.items.map((i) => `${i.action} ${i.kind} ${i.names.join('/')}`))).toEqual(LABELS.map(() => ['update apiOperationPolicy conference-api/submit-feedback/policy']));
+      emulator.resetCounts();
+      const published = await run(settings({ full: true }));
+      expect(published.outcomes.map((o) => [o.status, o.plan.items.length])).toEqual(LABELS.map(() => ['unchanged', 0]));
+      for (const label of LABELS) expect(writes()[label]!.apiOperationPolicy ?? 0, label).toBe(0);
+    } finally {
+      await writeFile(join(repo.dir, file), committed);
+    }
   });
 
   it('refuses invalid artifacts before writing anything, naming the file and line', async () => {
