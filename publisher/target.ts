@@ -120,7 +120,12 @@ async function readScoped(arm: Arm, scope: ReadonlySet<ResourceKey>): Promise<St
     const cacheKey = resourceKey(kind, ownerNames);
     let found = linkCache.get(cacheKey);
     if (!found) {
-      found = arm.listAll(kind, ownerNames).then((items) =>
+      // (an owner the target does not hold yet — created by this very commit — has no links: APIM answers 404)
+      const listed = arm.listAll(kind, ownerNames).catch((error: unknown) => {
+        if (error instanceof LiveError && error.status === 404) return [];
+        throw error;
+      });
+      found = listed.then((items) =>
         items
           .map((c) => {
             const target = String(c.properties[kindSpec(kind).link?.property ?? ''] ?? '');
@@ -179,14 +184,8 @@ function emptyPlan(run: TargetRun, fromCommit: string | null, mode: 'full' | 'in
   return { target: run.target.name, mode, fromCommit, toCommit: run.commit, items: [], summary: { create: 0, update: 0, delete: 0, unchanged: 0 }, warnings: [...run.warnings] };
 }
 
-interface Planned {
-  plan: TargetPlan;
-  /** what the diff was computed against (the scope grows by the tokenized resources) */
-  reads: TargetReads;
-}
-
 /** The plan of one target from what was read of it (a few more reads: secrets, resources that take tokens). */
-async function planTarget(run: TargetRun, reads: TargetReads): Promise<Planned> {
+async function planTarget(run: TargetRun, reads: TargetReads): Promise<TargetPlan> {
   const recorded = reads.record.record.commit;
   let { scope, live } = reads;
   const plan = emptyPlan(run, recorded, scope === null ? 'full' : 'incremental');
@@ -211,15 +210,18 @@ async function planTarget(run: TargetRun, reads: TargetReads): Promise<Planned> 
     delete: diff.items.filter((i) => i.action === 'delete').length,
     unchanged: diff.unchanged,
   };
-  // refuse a plan that deletes a large share of what the target holds (a wrong filter or an emptied folder)
+  // refuse a plan that deletes a large share of what the target holds (a wrong filter or an emptied folder). An
+  // incremental run reads only what changed, so what the target holds is what Git held at its recorded commit:
+  // what Git holds now, less what the plan creates, plus what it deletes.
   const deletes = plan.summary.delete;
-  const liveCount = live.list().filter((r) => !CARRIED_BY_SPEC.has(r.kind)).length;
+  const counted = (state: State) => state.list().filter((r) => !CARRIED_BY_SPEC.has(r.kind)).length;
+  const liveCount = scope === null ? counted(live) : Math.max(deletes, counted(run.desired) - plan.summary.create + deletes);
   const tooMany = liveCount > 0 && (deletes / liveCount) * 100 > run.mode.maxDeletePercent;
   const overMax = run.mode.maxDeletions !== undefined && deletes > run.mode.maxDeletions;
   if ((tooMany || overMax) && !run.mode.allowMassDelete) {
     plan.refused = `the plan deletes ${deletes} of ${liveCount} resources (more than ${overMax ? `${run.mode.maxDeletions}` : `${run.mode.maxDeletePercent} %`}); pass --allow-mass-delete if that is intended`;
   }
-  return { plan, reads: { ...reads, scope, live } };
+  return plan;
 }
 
 function skippedAhead(run: TargetRun, recorded: string | null): TargetOutcome {
@@ -244,8 +246,7 @@ export async function runTarget(run: TargetRun): Promise<TargetOutcome> {
       early = acquireLock(arm, { owner: run.owner, commit: run.commit, seen: reads.record });
       early.catch(() => undefined);
     }
-    let planned = await planTarget(run, reads);
-    plan = planned.plan;
+    plan = await planTarget(run, reads);
     let recorded = reads.record.record.commit;
     if (plan.refused) {
       if (early) await release(arm, (await early).state);
@@ -270,8 +271,7 @@ export async function runTarget(run: TargetRun): Promise<TargetOutcome> {
         await release(arm, lock);
         return skippedAhead(run, reads.record.record.commit);
       }
-      planned = await planTarget(run, reads);
-      plan = planned.plan;
+      plan = await planTarget(run, reads);
       recorded = reads.record.record.commit;
       if (plan.refused) {
         await release(arm, lock);

@@ -147,24 +147,31 @@ describe('publishing the sample estate to three regions', () => {
     expect(writes()).toEqual(Object.fromEntries(LABELS.map((l) => [l, { namedValue: 1 }])));
   });
 
-  it('refuses a plan that deletes too much of a region, and leaves its record as it was', async () => {
+  it('deletes what a commit removed, measured against all a region holds; refuses more than the limit, leaving the record as it was', async () => {
     const head = (await repo.git.revparse(['HEAD'])).trim();
     const files = (await readdir(join(repo.dir, 'artifacts', 'tags', 'public'), { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
     const gone = Object.fromEntries(files.map((e) => [relative(repo.dir, join(e.parentPath, e.name)), null]));
     const originals = Object.fromEntries(await Promise.all(Object.keys(gone).map(async (f) => [f, await repo.read(f)] as const)));
-    // a tag and its three links: more than 5 % of what each region holds
-    await repo.commit('the public tag removed', gone);
+    // a tag and its three links: under a tenth of what each region holds, although they are all this commit reads
+    const removed = await repo.commit('the public tag removed', gone);
     emulator.resetCounts();
-    const result = await run(settings({ maxDeletePercent: 5 }));
-    expect(result.outcomes.map((o) => [o.target, o.status, o.plan.summary.delete])).toEqual(LABELS.map((l) => [l, 'refused', 4]));
+    const refused = await run(settings({ maxDeletePercent: 5 }));
+    expect(refused.outcomes.map((o) => [o.target, o.status, o.plan.mode, o.plan.summary.delete])).toEqual(LABELS.map((l) => [l, 'refused', 'incremental', 4]));
+    expect(refused.outcomes[0]!.plan.refused).toMatch(/^the plan deletes 4 of \d{2} resources \(more than 5 %\)/);
     // no configuration written; the record still holds the commit before, and no lock is left behind
     for (const label of LABELS) expect(Object.keys(writes()[label]!).filter((k) => k !== 'namedValue'), label).toEqual([]);
     const report = await status({ configFile: repo.config, env: {} });
     expect(report.targets.map((t) => t.commit)).toEqual(LABELS.map(() => head));
     for (const label of LABELS) expect(JSON.parse(String(emulator.instance(label).store.get('namedValue', ['apiops-state'])?.properties.value)).lock ?? null, label).toBeNull();
+
+    // under the default limit (20 %) the same commit goes through: the tag goes, its links with it
+    const applied = await run(settings());
+    expect(applied.outcomes.map((o) => [o.status, o.recorded, o.plan.summary.delete])).toEqual(LABELS.map(() => ['applied', removed, 4]));
+    for (const label of LABELS) expect(emulator.instance(label).store.get('tag', ['public']), label).toBeUndefined();
+    // and back: the links' owner is new to the regions again (listing its links answers 404, which means none)
     const restored = await repo.commit('the public tag back', originals);
     const back = await run(settings());
-    expect(back.outcomes.map((o) => [o.status, o.recorded])).toEqual(LABELS.map(() => ['unchanged', restored]));
+    expect(back.outcomes.map((o) => [o.status, o.recorded, o.plan.summary.create])).toEqual(LABELS.map(() => ['applied', restored, 4]));
   });
 
   it('lets a region that was down catch up by itself on the next commit', async () => {
