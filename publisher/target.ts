@@ -239,10 +239,12 @@ export async function runTarget(run: TargetRun): Promise<TargetOutcome> {
     let reads = await (run.reads ?? readTarget(run));
     arm = reads.arm;
     if (reads.ahead) return skippedAhead(run, reads.record.record.commit);
-    // Files changed since the recorded commit, or a full reconcile: writes are likely, so the lock is taken while
-    // the plan is computed (APIM writes the record as a long-running operation: a few round trips that the first
-    // write need not wait for). A re-run, or a commit that touched nothing here, plans first: it may write nothing.
-    if (run.apply && run.commit && (reads.scope === null || reads.scope.size > 0) && !lockedByAnother(reads.record, run.owner)) {
+    // A new commit whose files changed here, or a full reconcile to a new commit: writes are likely, so the lock is
+    // taken while the plan is computed (APIM writes the record as a long-running operation: a few round trips that
+    // the first write need not wait for). A re-run (`--full` included), or a commit that touched nothing here, plans
+    // first: it may write nothing at all.
+    const moving = reads.record.record.commit !== run.commit && (reads.scope === null || reads.scope.size > 0);
+    if (run.apply && run.commit && moving && !lockedByAnother(reads.record, run.owner)) {
       early = acquireLock(arm, { owner: run.owner, commit: run.commit, seen: reads.record });
       early.catch(() => undefined);
     }
@@ -255,9 +257,9 @@ export async function runTarget(run: TargetRun): Promise<TargetOutcome> {
     if (!run.apply || !run.commit) return { target: run.target.name, status: 'planned', plan, recorded };
     if (!early && plan.items.length === 0 && !lockedByAnother(reads.record, run.owner)) {
       // a re-run: the target holds the commit and nothing differs — not one write
-      if (recorded === run.commit) return { target: run.target.name, status: 'unchanged', plan, recorded };
-      // the commit changed nothing the target holds: move the record, compare-and-swap on the record as read (no
-      // lock: there is nothing to keep another run from interleaving with)
+      if (recorded === run.commit && !abandonedLock(reads.record)) return { target: run.target.name, status: 'unchanged', plan, recorded };
+      // the commit changed nothing the target holds (or a dead run's lock is to be cleared): move the record,
+      // compare-and-swap on the record as read (no lock: there is nothing to keep another run from interleaving with)
       if (reads.record.etag && (await recordCommit(arm, { commit: run.commit, etag: reads.record.etag }))) {
         return { target: run.target.name, status: 'unchanged', plan, apply: { applied: [], failed: [], notAttempted: [] }, recorded: run.commit };
       }

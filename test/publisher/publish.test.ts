@@ -132,11 +132,13 @@ describe('publishing the sample estate to three regions', () => {
     }
   });
 
-  it('writes nothing at all when run again at the commit every region holds', async () => {
-    emulator.resetCounts();
-    const again = await run(settings());
-    expect(again.outcomes.map((o) => [o.target, o.status])).toEqual(LABELS.map((l) => [l, 'unchanged']));
-    expect(writes()).toEqual(Object.fromEntries(LABELS.map((l) => [l, {}])));
+  it('writes nothing at all when run again at the commit every region holds, reconciling everything or not', async () => {
+    for (const full of [false, true]) {
+      emulator.resetCounts();
+      const again = await run(settings({ full }));
+      expect(again.outcomes.map((o) => [o.target, o.status, o.plan.mode])).toEqual(LABELS.map((l) => [l, 'unchanged', full ? 'full' : 'incremental']));
+      expect(writes(), `full: ${full}`).toEqual(Object.fromEntries(LABELS.map((l) => [l, {}])));
+    }
   });
 
   it('moves the record with one write when a commit changes nothing a region holds', async () => {
@@ -235,6 +237,10 @@ describe('publishing the sample estate to three regions', () => {
     const result = await run(settings());
     expect(result.outcomes.map((o) => [o.target, o.plan.mode])).toEqual(LABELS.map((l) => [l, l === 'westus' ? 'full' : 'incremental']));
     expect(result.outcomes.every((o) => o.recorded === head)).toBe(true);
+    // nothing differed, but the dead run's lock is cleared (one write of the record), so the next run is incremental
+    expect(JSON.parse(String(emulator.instance('westus').store.get('namedValue', ['apiops-state'])?.properties.value)).lock ?? null).toBeNull();
+    const next = await run(settings());
+    expect(next.outcomes.map((o) => o.plan.mode)).toEqual(LABELS.map(() => 'incremental'));
   });
 
   it('publishes the commit, not the working tree: an edit not yet committed is shown by diff and never written', async () => {
