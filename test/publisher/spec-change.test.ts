@@ -1,0 +1,67 @@
+// One commit that changes an API's specification and the policies of its operations together: an operation
+// removed with its policy, an operation added with one. The import comes first (it creates and removes the
+// operations), then the new operation's policy; the removed one's policy went with its operation.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../../emulator/index.ts';
+import { type Workspace, createWorkspace } from '../../demo/workspace.ts';
+import { run } from '../../publisher/run.ts';
+import { startCheckedEmulator } from '../support/emulator.ts';
+
+const LABELS = ['eastus', 'westus'];
+let emulator: RunningEmulator;
+let repo: Workspace;
+
+beforeAll(async () => {
+  emulator = await startCheckedEmulator({ instances: LABELS });
+  repo = await createWorkspace({ emulator });
+  const published = await run({ configFile: repo.config, apply: true, full: false, allowMassDelete: false, env: {}, pollIntervalMs: 5 });
+  expect(published.outcomes.map((o) => o.status)).toEqual(LABELS.map(() => 'applied'));
+});
+
+afterAll(async () => {
+  await emulator?.close();
+  await repo?.close();
+});
+
+const SPEC = 'artifacts/apis/conference-api/specification.yaml';
+const OLD_POLICY = 'artifacts/apis/conference-api/operations/submit-feedback/policy.xml';
+const NEW_POLICY = 'artifacts/apis/conference-api/operations/rate-session/policy.xml';
+
+describe('a specification and its operations changed in one commit', () => {
+  it('imports the new specification, then writes the new operation policy; the removed operation takes its policy along', async () => {
+    const spec = await repo.read(SPEC);
+    const feedback = spec.slice(spec.indexOf("  '/sessions/{id}/feedback':"), spec.indexOf('components:'));
+    const rating = [
+      "  '/sessions/{id}/rating':",
+      '    put:',
+      '      summary: Rate a session',
+      '      operationId: rate-session',
+      '      parameters:',
+      '        - name: id',
+      '          in: path',
+      '          required: true',
+      '          schema:',
+      '            type: integer',
+      '      responses:',
+      "        '204':",
+      '          description: Rated.',
+      '',
+    ].join('\n');
+    const policy = (await repo.read(OLD_POLICY)).replace(/\s*<set-backend-service[^>]*\/>/, '').replace(/<validate-content[\s\S]*?<\/validate-content>/, '<rate-limit calls="5" renewal-period="60" />');
+    const commit = await repo.commit('feedback becomes a rating', { [SPEC]: spec.replace(feedback, rating), [OLD_POLICY]: null, [NEW_POLICY]: policy });
+
+    const result = await run({ configFile: repo.config, apply: true, full: false, allowMassDelete: false, env: {}, pollIntervalMs: 5 });
+    expect(result.outcomes.map((o) => [o.status, o.plan.mode, o.recorded, o.error ?? ''])).toEqual(LABELS.map(() => ['applied', 'incremental', commit, '']));
+    const items = result.outcomes[0]!.plan.items.map((i) => `${i.action} ${i.kind} ${i.names.join('/')}`);
+    expect(items).toEqual(expect.arrayContaining(['update api conference-api', 'create apiOperationPolicy conference-api/rate-session/policy', 'delete apiOperationPolicy conference-api/submit-feedback/policy']));
+    expect(result.outcomes[0]!.plan.items.find((i) => i.kind === 'api')?.spec).toMatchObject({ added: [expect.stringContaining('rate-session')], removed: [expect.stringContaining('submit-feedback')] });
+    for (const label of LABELS) {
+      const store = emulator.instance(label).store;
+      expect(store.get('apiOperation', ['conference-api', 'submit-feedback']), label).toBeUndefined();
+      expect(store.get('apiOperationPolicy', ['conference-api', 'rate-session', 'policy'])?.properties.value, label).toContain('rate-limit');
+    }
+    // and nothing is left to change
+    const diff = await run({ configFile: repo.config, apply: false, full: true, allowMassDelete: false, env: {}, pollIntervalMs: 5 });
+    expect(diff.plan.targets.map((t) => t.items.map((i) => `${i.action} ${i.kind} ${i.names.join('/')}`))).toEqual(LABELS.map(() => []));
+  });
+});
