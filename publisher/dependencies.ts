@@ -40,6 +40,8 @@ export function neededFor(desired: State): (kind: Kind, names: readonly string[]
       marks.add(foldedKey(chain[depth - 1]!, r.names.slice(0, depth))); // the resource
     }
     if (r.kind === 'api') marks.add(foldedKey('apiOperation', r.names));
+    // a GraphQL API's types are compared with its schema `graphql`
+    if (r.kind === 'api' && r.specification?.format === 'graphql') marks.add(foldedKey('apiSchema', r.names));
   }
   return (kind, names) => marks.has(foldedKey(kind, names));
 }

@@ -158,6 +158,11 @@ async function readScoped(arm: Arm, scope: ReadonlySet<ResourceKey>): Promise<St
       state.put(resourceFromArm(kind, names, contract));
       if (kind === 'api') {
         for (const op of await arm.listAll('apiOperation', names)) state.put(resourceFromArm('apiOperation', [names[0]!, op.name], op));
+        // a GraphQL API's types are compared with its schema `graphql` (diff.ts)
+        if (String(contract.properties.type ?? '').toLowerCase() === 'graphql') {
+          const schema = await arm.get('apiSchema', [names[0]!, 'graphql']);
+          if (schema) state.put(resourceFromArm('apiSchema', [names[0]!, 'graphql'], schema));
+        }
       }
     }),
   );

@@ -6,7 +6,7 @@ import { comparableProperties, jsonEqual, secretProperties } from '../normalize.
 import { type Json, type JsonObject, type Resource, type ResourceKey, State, foldedKey, resourceKey } from '../state.ts';
 import type { PlanItem, PropertyChange, SpecChange } from '../plan/types.ts';
 import { unifiedDiff } from './lines.ts';
-import { compareOperations, impliedBySpec, liveOperations, specOperations } from './spec.ts';
+import { GRAPHQL_SCHEMA_CHANGE, compareOperations, graphQlSchemaChanged, impliedBySpec, liveOperations, specOperations } from './spec.ts';
 
 export interface DiffOptions {
   /** compare only these resources (incremental publishing: what changed between two commits); absent: all */
@@ -75,7 +75,15 @@ function compareSpecs(desired: Resource, live: Resource, liveState: State): Spec
   if (!want) return null;
   const ops = liveState.children('apiOperation', live.names);
   const have = ops.length > 0 || !live.specification ? liveOperations(ops) : (specOperations(live.specification) ?? []);
-  return compareOperations(want, have);
+  const change = compareOperations(want, have);
+  if (desired.specification.format !== 'graphql') return change;
+  // a GraphQL API's types live in its schema `graphql`, which its operations (the query fields) do not show
+  const document = liveState.get('apiSchema', [live.names[0]!, 'graphql'])?.properties.document;
+  const liveSdl = isObject(document) && typeof document.value === 'string' ? document.value : live.specification?.format === 'graphql' ? live.specification.content : undefined;
+  if (liveSdl !== undefined && !graphQlSchemaChanged(desired.specification.content, liveSdl)) return change;
+  const changed = change ?? { added: [], removed: [], changed: [] };
+  changed.changed.push(GRAPHQL_SCHEMA_CHANGE);
+  return changed;
 }
 
 /** The desired resource as APIM will hold it once written: what its specification implies filled in. */

@@ -3,6 +3,8 @@
 import type { ApiSpecification, Resource } from '../state.ts';
 import { IMPORT_FORMATS, type ImportFormat, type OperationContract, importSpec } from '../specs/index.ts';
 import type { SpecChange } from '../plan/types.ts';
+import { parse, print } from 'graphql';
+import { rememberedPerText } from '../memo.ts';
 
 function imported(spec: ApiSpecification): ReturnType<typeof importSpec> | null {
   try {
@@ -66,6 +68,24 @@ export function liveOperations(operations: readonly Resource[]): OperationView[]
 }
 
 const label = (o: OperationView) => `${o.name} (${o.method} ${o.urlTemplate})`;
+
+/** A GraphQL schema in one form — what the SDL means, its whitespace and comments aside — remembered per text. */
+const canonicalSdl = rememberedPerText((sdl: string): string => {
+  try {
+    return print(parse(sdl));
+  } catch {
+    // (a document graphql-js refuses is compared as text; validation reports it)
+    return sdl.replace(/\r\n?/g, '\n').trim();
+  }
+});
+
+/** Whether a GraphQL API's schema differs: its types can change without any operation (query field) changing. */
+export function graphQlSchemaChanged(desired: string, live: string): boolean {
+  return canonicalSdl(desired) !== canonicalSdl(live);
+}
+
+/** How a plan names a change of a GraphQL API's schema that its operations do not show. */
+export const GRAPHQL_SCHEMA_CHANGE = 'the GraphQL schema (types)';
 
 /** Operations added, removed and changed; null when nothing differs. */
 export function compareOperations(desired: OperationView[], live: OperationView[]): SpecChange | null {

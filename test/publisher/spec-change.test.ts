@@ -1,6 +1,6 @@
-// One commit that changes an API's specification and the policies of its operations together: an operation
-// removed with its policy, an operation added with one. The import comes first (it creates and removes the
-// operations), then the new operation's policy; the removed one's policy went with its operation.
+// Commits that change an API's specification: with the policies of its operations together (an operation removed
+// with its policy, an operation added with one: the import comes first, then the new operation's policy; the
+// removed one's policy goes with its operation), and a GraphQL schema whose types change but not its operations.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../emulator/index.ts';
 import { type Workspace, createWorkspace } from '../../demo/workspace.ts';
@@ -63,5 +63,23 @@ describe('a specification and its operations changed in one commit', () => {
     // and nothing is left to change
     const diff = await run({ configFile: repo.config, apply: false, full: true, allowMassDelete: false, env: {}, pollIntervalMs: 5 });
     expect(diff.plan.targets.map((t) => t.items.map((i) => `${i.action} ${i.kind} ${i.names.join('/')}`))).toEqual(LABELS.map(() => []));
+  });
+
+  it("publishes a GraphQL schema whose types changed although no operation did (a query field's type gained a field)", async () => {
+    const file = 'artifacts/apis/catalog-graphql/specification.graphql';
+    const commit = await repo.commit('products say whether they are in stock', { [file]: (await repo.read(file)).replace('  price: Float!\n', '  price: Float!\n  inStock: Boolean\n') });
+    emulator.resetCounts();
+    const result = await run({ configFile: repo.config, apply: true, full: false, allowMassDelete: false, env: {}, pollIntervalMs: 5 });
+    expect(result.outcomes.map((o) => [o.status, o.recorded, o.plan.items.map((i) => `${i.action} ${i.kind} ${i.names.join('/')} ${i.spec?.changed.join(', ') ?? ''}`)])).toEqual(
+      LABELS.map(() => ['applied', commit, ['update api catalog-graphql the GraphQL schema (types)']]),
+    );
+    for (const label of LABELS) {
+      const schema = emulator.instance(label).store.get('apiSchema', ['catalog-graphql', 'graphql'])?.properties.document as { value?: string } | undefined;
+      expect(schema?.value, label).toContain('inStock: Boolean');
+      expect(emulator.counts()[label]!['PUT apiSchema'], label).toBe(1);
+    }
+    // read back in full, the schema is the same: nothing left to change
+    const diff = await run({ configFile: repo.config, apply: false, full: true, allowMassDelete: false, env: {}, pollIntervalMs: 5 });
+    expect(diff.plan.targets.map((t) => t.items.length)).toEqual(LABELS.map(() => 0));
   });
 });

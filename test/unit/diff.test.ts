@@ -513,3 +513,23 @@ describe('diffStates: targets of one run share their creates', () => {
     expect(diffStates(State.from([shared, overridden]), new State()).items).toEqual(second);
   });
 });
+
+describe('diffStates: GraphQL schemas', () => {
+  const SDL = 'type Query {\n  product(sku: ID!): Product\n}\n\n"A product."\ntype Product {\n  sku: ID!\n  price: Float!\n}\n';
+  const api = (sdl?: string) => res('api', ['catalog'], { displayName: 'Catalog', path: 'catalog', protocols: ['https'], type: 'graphql' }, sdl === undefined ? {} : { specification: { format: 'graphql', content: sdl } });
+  const schema = (sdl: string) => res('apiSchema', ['catalog', 'graphql'], { contentType: 'application/vnd.ms-azure-apim.graphql.schema', document: { value: sdl } });
+  const operation = res('apiOperation', ['catalog', 'query-product'], { displayName: 'product', method: 'POST', urlTemplate: '/product', description: '' });
+
+  it('a change of types that no operation shows is a change of the schema', () => {
+    const live = State.from([api(), operation, schema(SDL)]);
+    const desired = State.from([api(SDL.replace('  price: Float!\n', '  price: Float!\n  inStock: Boolean\n'))]);
+    const [item] = diffStates(desired, live).items;
+    expect(item?.spec?.changed).toContain('the GraphQL schema (types)');
+  });
+
+  it('whitespace, comments and line endings of the SDL are no change', () => {
+    const live = State.from([api(), operation, schema(SDL)]);
+    const desired = State.from([api(`# the catalog\n${SDL.replace(/\n/g, '\r\n').replace('  sku: ID!\r\n  price', '    sku:   ID!\r\n\r\n  price')}`)]);
+    expect(diffStates(desired, live).items.filter((i) => i.spec?.changed.includes('the GraphQL schema (types)'))).toEqual([]);
+  });
+});
