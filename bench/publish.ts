@@ -21,7 +21,7 @@ import { Arm } from '../core/live/arm.ts';
 import { EMULATOR_CREDENTIAL, connect } from '../core/live/connect.ts';
 import { run } from '../publisher/run.ts';
 import { subscriptionGate } from '../core/live/limiter.ts';
-import { createWorkspace } from '../demo/workspace.ts';
+import { type Workspace, createWorkspace } from '../demo/workspace.ts';
 import { writeSyntheticEstate } from '../demo/synthetic.ts';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
@@ -98,17 +98,31 @@ interface ThrottledRound {
 // ARM's write bucket (200), refilled 10 times as fast as Azure's 10 per second so that the round takes seconds
 const BUCKET = { capacity: 200, refillPerSecond: 100 };
 
+/** Three emulated regions holding nothing, and a repository of a synthetic estate for them; closed after `use`. */
+async function withEstate<T>(size: { apis: number; operations: number }, use: (emulator: EmulatorProcess, repo: Workspace, files: number) => Promise<T>): Promise<T> {
+  const emulator = await spawnEmulator(['--instances', REGIONS.join(','), '--bare', '--latency-ms', String(LATENCY_MS)]);
+  const estate = await mkdtemp(join(tmpdir(), 'apiops-bench-estate-'));
+  try {
+    const files = await writeSyntheticEstate(estate, { ...size, products: 3 });
+    const repo = await createWorkspace({ emulator, artifactsFrom: estate });
+    try {
+      return await use(emulator, repo, files);
+    } finally {
+      await repo.close();
+    }
+  } finally {
+    await emulator.close();
+    await rm(estate, { recursive: true, force: true });
+  }
+}
+
 /**
  * A full publish of a smaller estate (100 APIs × 2 operations) to the three regions, with the emulator's token
  * buckets on: one bucket per subscription for all three. Its bound is the bucket's: writes beyond the first 200
  * at the refill rate.
  */
 async function throttledRound(): Promise<ThrottledRound> {
-  const emulator = await spawnEmulator(['--instances', REGIONS.join(','), '--bare', '--latency-ms', String(LATENCY_MS)]);
-  const estate = await mkdtemp(join(tmpdir(), 'apiops-bench-throttled-'));
-  await writeSyntheticEstate(estate, { apis: 100, operations: 2, products: 3 });
-  const repo = await createWorkspace({ emulator, artifactsFrom: estate });
-  try {
+  return withEstate({ apis: 100, operations: 2 }, async (emulator, repo) => {
     await emulator.setThrottling({ enabled: true, reads: { capacity: 250, refillPerSecond: BUCKET.refillPerSecond * 2.5 }, writes: BUCKET, deletes: BUCKET });
     const started = performance.now();
     const result = await run({ configFile: repo.config, env: {}, pollIntervalMs: 5, concurrency: CONCURRENCY, readConcurrency: READ_CONCURRENCY, allowMassDelete: false, apply: true, full: true });
@@ -117,21 +131,13 @@ async function throttledRound(): Promise<ThrottledRound> {
     // (the emulator counts what it served; a throttled request is answered 429 before it is counted)
     const writes = sum(Object.values(await emulator.counts()).flatMap((c) => Object.entries(c).filter(([k]) => /^(PUT|PATCH|DELETE) /.test(k)).map(([, n]) => n)));
     return { ms, writes, throttled: subscriptionGate(emulator.subscriptionId).throttled, boundMs: (Math.max(0, writes - BUCKET.capacity) / BUCKET.refillPerSecond) * 1000 };
-  } finally {
-    await emulator.close();
-    await repo.close();
-    await rm(estate, { recursive: true, force: true });
-  }
+  });
 }
 
 /** One round in a process of its own, as a CI job runs a publish: nothing cached or compiled by an earlier round. */
 async function round(measureFloor: boolean): Promise<Round> {
-  const emulator = await spawnEmulator(['--instances', REGIONS.join(','), '--bare', '--latency-ms', String(LATENCY_MS)]);
-  const estate = await mkdtemp(join(tmpdir(), 'apiops-bench-estate-'));
-  const files = await writeSyntheticEstate(estate, { apis: APIS, operations: OPERATIONS, products: 3 });
-  const repo = await createWorkspace({ emulator, artifactsFrom: estate });
-  const base = { configFile: repo.config, env: {}, pollIntervalMs: 5, concurrency: CONCURRENCY, readConcurrency: READ_CONCURRENCY, allowMassDelete: false };
-  try {
+  return withEstate({ apis: APIS, operations: OPERATIONS }, async (emulator, repo, files) => {
+    const base = { configFile: repo.config, env: {}, pollIntervalMs: 5, concurrency: CONCURRENCY, readConcurrency: READ_CONCURRENCY, allowMassDelete: false };
     await emulator.resetCounts();
     let started = performance.now();
     let firstWriteMs = 0;
@@ -187,11 +193,7 @@ async function round(measureFloor: boolean): Promise<Round> {
       throttled,
       peakMb: peakMb(),
     };
-  } finally {
-    await emulator.close();
-    await repo.close();
-    await rm(estate, { recursive: true, force: true });
-  }
+  });
 }
 
 const ROUND_FLAG = '--publish-round';

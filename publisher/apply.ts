@@ -10,6 +10,7 @@ import type { PlanItem, TargetPlan } from '../core/plan/types.ts';
 import type { JsonObject, Resource, State } from '../core/state.ts';
 import { deletePath, getPath } from '../core/json-path.ts';
 import { importFormatOf } from '../core/diff/spec.ts';
+import { GRAPHQL_SCHEMA_ID, SCHEMA_CONTENT_TYPES } from '../core/specs/types.ts';
 import { linkTargetNames } from '../core/files/layout.ts';
 import { laneOf, upsertDependencies } from './dependencies.ts';
 import { GraphCycleError, runGraph } from './schedule.ts';
@@ -68,7 +69,6 @@ interface WriteHook {
   afterCreate?(ctx: WriteContext): Promise<void>;
 }
 
-const GRAPHQL_CONTENT_TYPE = 'application/vnd.ms-azure-apim.graphql.schema';
 
 const putLink = async ({ arm, item }: WriteContext) => {
   const path = legacyPath(item.kind, item.names);
@@ -93,7 +93,7 @@ const WRITE_HOOKS: Partial<Record<Kind, WriteHook>> = {
       await arm.put('api', item.names, { properties: props }, { read: false });
       // GraphQL: the schema is its own resource (apiops: PUT apis/<a>/schemas/graphql)
       if (spec?.format === 'graphql' && (creating || item.spec !== undefined)) {
-        await arm.put('apiSchema', [item.names[0]!, 'graphql'], { properties: { contentType: GRAPHQL_CONTENT_TYPE, document: { value: spec.content } } }, { read: false });
+        await arm.put('apiSchema', [item.names[0]!, GRAPHQL_SCHEMA_ID], { properties: { contentType: SCHEMA_CONTENT_TYPES.graphql, document: { value: spec.content } } }, { read: false });
       }
     },
     deleteQuery: { deleteRevisions: 'true' },

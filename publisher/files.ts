@@ -37,10 +37,15 @@ export interface WorkingTreeValidation {
   read: Promise<State>;
 }
 
+/** The artifacts folder checked with the run's configuration; `onRead` hears its State before the checks. */
+function validate(artifacts: string, configFile: string, onRead: (state: State) => void): Promise<ValidationReport> {
+  return validateArtifacts({ artifacts, config: configFile, cwd: dirname(configFile), onRead: (read) => onRead(read.state) });
+}
+
 export function validateWorkingTree(input: { artifacts: string; configFile: string }): WorkingTreeValidation {
   let heard!: (state: State) => void;
   const read = new Promise<State>((resolve) => (heard = resolve));
-  const report = validateArtifacts({ artifacts: input.artifacts, config: input.configFile, cwd: dirname(input.configFile), onRead: (r) => heard(r.state) });
+  const report = validate(input.artifacts, input.configFile, heard);
   // (dropped unheard when the run publishes a commit's own files instead)
   report.catch(() => undefined);
   return { report, read };
@@ -59,8 +64,7 @@ export async function validatedFiles(input: FilesInput): Promise<RunFiles> {
   const snapshot = await materialize(repo!, commit!, paths);
   const at = (path: string) => join(snapshot.root, repoRelative(repo!, path));
   try {
-    const validation = await validateArtifacts({ artifacts: at(input.artifacts), config: input.configFile, cwd: dirname(input.configFile), onRead: (read) => input.onRead(read.state) });
-    return { validation, at, cleanup: () => snapshot.cleanup() };
+    return { validation: await validate(at(input.artifacts), input.configFile, input.onRead), at, cleanup: () => snapshot.cleanup() };
   } catch (error) {
     await snapshot.cleanup();
     throw error;

@@ -84,16 +84,7 @@ export async function changedFiles(repo: string, from: string, to: string, paths
   return files;
 }
 
-/** Exit code of a git command (simple-git resolves some non-zero exits that print nothing). */
-function gitStatus(repo: string, args: string[]): Promise<number> {
-  return new Promise((resolve) => {
-    const child = spawn('git', args, { cwd: repo, stdio: 'ignore' });
-    child.on('close', (code) => resolve(code ?? 1));
-    child.on('error', () => resolve(1));
-  });
-}
-
-/** Output and exit code of a git command. */
+/** Output and exit code of a git command (simple-git resolves some non-zero exits that print nothing). */
 function gitOutput(repo: string, args: string[]): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
     const child = spawn('git', args, { cwd: repo, stdio: ['ignore', 'pipe', 'ignore'] });
@@ -126,7 +117,7 @@ export async function commitRelation(repo: string, recorded: string, commit: str
 }
 
 export async function commitExists(repo: string, commit: string): Promise<boolean> {
-  return /^[0-9a-f]{7,64}$/i.test(commit) && (await gitStatus(repo, ['cat-file', '-e', `${commit}^{commit}`])) === 0;
+  return /^[0-9a-f]{7,64}$/i.test(commit) && (await gitOutput(repo, ['cat-file', '-e', `${commit}^{commit}`])).code === 0;
 }
 
 export async function commitsBetween(repo: string, from: string, to: string): Promise<number> {

@@ -15,6 +15,7 @@ import { type LiveTarget, connect } from '../core/live/connect.ts';
 import type { RetrySettings } from '../core/live/retry.ts';
 import { LiveError, describeError } from '../core/live/errors.ts';
 import { readLive, resourceFromArm } from '../core/live/read.ts';
+import { readHook } from '../core/live/read-hooks.ts';
 import type { PlanItem, TargetPlan } from '../core/plan/types.ts';
 import { secretProperties } from '../core/normalize.ts';
 import { type Resource, type ResourceKey, State, parseResourceKey, resourceKey } from '../core/state.ts';
@@ -155,13 +156,14 @@ async function readScoped(arm: Arm, scope: ReadonlySet<ResourceKey>): Promise<St
       }
       const contract = await arm.get(kind, names, spec.policy ? { format: 'rawxml' } : {});
       if (!contract) return;
-      state.put(resourceFromArm(kind, names, contract));
+      const resource = resourceFromArm(kind, names, contract);
+      state.put(resource);
       if (kind === 'api') {
         for (const op of await arm.listAll('apiOperation', names)) state.put(resourceFromArm('apiOperation', [names[0]!, op.name], op));
-        // a GraphQL API's types are compared with its schema `graphql` (diff.ts)
-        if (String(contract.properties.type ?? '').toLowerCase() === 'graphql') {
-          const schema = await arm.get('apiSchema', [names[0]!, 'graphql']);
-          if (schema) state.put(resourceFromArm('apiSchema', [names[0]!, 'graphql'], schema));
+        // and the schemas a full read would take (read-hooks.ts): a GraphQL API's types are compared with its schema
+        for (const name of readHook('apiSchema')?.names?.(resource) ?? []) {
+          const schema = await arm.get('apiSchema', [names[0]!, name]);
+          if (schema) state.put(resourceFromArm('apiSchema', [names[0]!, name], schema));
         }
       }
     }),

@@ -6,6 +6,7 @@ import { comparableProperties, jsonEqual, secretProperties } from '../normalize.
 import { type Json, type JsonObject, type Resource, type ResourceKey, State, foldedKey, resourceKey } from '../state.ts';
 import type { PlanItem, PropertyChange, SpecChange } from '../plan/types.ts';
 import { unifiedDiff } from './lines.ts';
+import { GRAPHQL_SCHEMA_ID } from '../specs/types.ts';
 import { GRAPHQL_SCHEMA_CHANGE, compareOperations, graphQlSchemaChanged, impliedBySpec, liveOperations, specOperations } from './spec.ts';
 
 export interface DiffOptions {
@@ -78,7 +79,7 @@ function compareSpecs(desired: Resource, live: Resource, liveState: State): Spec
   const change = compareOperations(want, have);
   if (desired.specification.format !== 'graphql') return change;
   // a GraphQL API's types live in its schema `graphql`, which its operations (the query fields) do not show
-  const document = liveState.get('apiSchema', [live.names[0]!, 'graphql'])?.properties.document;
+  const document = liveState.get('apiSchema', [live.names[0]!, GRAPHQL_SCHEMA_ID])?.properties.document;
   const liveSdl = isObject(document) && typeof document.value === 'string' ? document.value : live.specification?.format === 'graphql' ? live.specification.content : undefined;
   if (liveSdl !== undefined && !graphQlSchemaChanged(desired.specification.content, liveSdl)) return change;
   const changed = change ?? { added: [], removed: [], changed: [] };

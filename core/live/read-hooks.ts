@@ -1,6 +1,7 @@
 // How reading one kind from a live instance differs from the generic list-and-keep (core/live/read.ts): policies
 // read as rawxml, API specifications exported, the GraphQL SDL taken from the API's schema, and what APIM creates
 // itself left out so that publishing an extract back never fights APIM. Keyed by Kind, like every special case.
+import { GRAPHQL_SCHEMA_ID } from '../specs/types.ts';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { Kind } from '../kinds.ts';
 import type { ApiSpecification, JsonObject, Resource, State } from '../state.ts';
@@ -170,8 +171,6 @@ async function readSpecification(api: Resource, ctx: ReadContext): Promise<void>
   api.specification = { format, content };
 }
 
-/** A GraphQL API's SDL: APIM keeps it as the API's schema `graphql` (APIOps reads `apis/<a>/schemas/graphql`). */
-const GRAPHQL_SCHEMA = 'graphql';
 
 function missingGraphQl(api: Resource, _name: string, ctx: ReadContext): void {
   if (!ctx.specifications) return;
@@ -209,7 +208,7 @@ export const READ_HOOKS = {
   },
   api: { complete: readSpecification },
   apiSchema: {
-    names: (api) => (String(api.properties.type ?? '').toLowerCase() === 'graphql' ? [GRAPHQL_SCHEMA] : []),
+    names: (api) => (String(api.properties.type ?? '').toLowerCase() === 'graphql' ? [GRAPHQL_SCHEMA_ID] : []),
     missing: missingGraphQl,
     complete: attachGraphQl,
   },

@@ -5,7 +5,7 @@ import { GraphQLError, buildSchema, validateSchema } from 'graphql';
 import type { GraphQLObjectType } from 'graphql';
 import { SpecImportError, locatedMessage, offsetOf } from './errors.ts';
 import { NameAllocator, normalizeOperationName } from './names.ts';
-import { SCHEMA_CONTENT_TYPES } from './types.ts';
+import { GRAPHQL_SCHEMA_ID, SCHEMA_CONTENT_TYPES } from './types.ts';
 import type { ImportedApi, OperationContract } from './types.ts';
 
 
@@ -55,7 +55,7 @@ export function importGraphQl(sdl: string): ImportedApi {
   return {
     apiType: 'graphql',
     operations,
-    schemas: [{ id: 'graphql', contentType: SCHEMA_CONTENT_TYPES.graphql, document: { value: sdl } }],
+    schemas: [{ id: GRAPHQL_SCHEMA_ID, contentType: SCHEMA_CONTENT_TYPES.graphql, document: { value: sdl } }],
     source: { kind: 'graphql', sdl },
   };
 }

@@ -98,6 +98,9 @@ export interface ImportOptions {
   wsdlSelector?: { wsdlServiceName?: string; wsdlEndpointName?: string };
 }
 
+/** The name of a GraphQL API's schema: APIM keeps the SDL as `apis/<a>/schemas/graphql`. */
+export const GRAPHQL_SCHEMA_ID = 'graphql';
+
 export const SCHEMA_CONTENT_TYPES = {
   openapi: 'application/vnd.oai.openapi.components+json',
   swagger: 'application/vnd.ms-azure-apim.swagger.definitions+json',
