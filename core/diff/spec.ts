@@ -1,6 +1,6 @@
 // API specifications compared by what APIM makes of them: the operations. APIM rewrites an imported document
 // (re-serialises it, adds its own servers, renames inline schemas), so comparing text would always differ.
-import type { ApiSpecification, Resource } from '../state.ts';
+import type { ApiSpecification, JsonObject, Resource } from '../state.ts';
 import { IMPORT_FORMATS, type ImportFormat, type OperationContract, importSpec } from '../specs/index.ts';
 import type { SpecChange } from '../plan/types.ts';
 import { parse, print } from 'graphql';
@@ -26,7 +26,59 @@ export interface OperationView {
   urlTemplate: string;
   displayName: string;
   description: string;
+  /**
+   * What a caller sends and gets back, per part (parameters, request, responses), in a coarse canonical form;
+   * absent when the live side does not tell it (APIM's documented list of operations carries only
+   * displayName/method/urlTemplate; an operation read in full always has `templateParameters` and `responses`).
+   */
+  signature?: Signature;
 }
+
+/** The parts of an operation a specification change can touch without its name, method or URL template. */
+interface Signature {
+  parameters: string;
+  request: string;
+  responses: string;
+}
+
+const SIGNATURE_PARTS: readonly (keyof Signature)[] = ['parameters', 'request', 'responses'];
+
+const asObjects = (value: unknown): JsonObject[] =>
+  Array.isArray(value) ? value.filter((v): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v)) : [];
+
+// Coarse on purpose: names, types, required-ness, content types and status codes. Descriptions, examples,
+// defaults and schema ids are left out — APIM renames inline schemas (typeName/schemaId) and rewrites text on
+// import, so comparing them would re-import an API on every run for nothing.
+const parameterLine = (p: JsonObject, where: string): string =>
+  `${where}:${String(p.name ?? '').toLowerCase()}:${String(p.type ?? '').toLowerCase()}:${p.required === true ? 'required' : 'optional'}`;
+
+const sortedJoin = (lines: string[]): string => [...lines].sort().join('|');
+
+const contentTypes = (representations: unknown): string[] =>
+  asObjects(representations).map((r) => String(r.contentType ?? '').toLowerCase());
+
+function signatureOf(properties: JsonObject): Signature {
+  const request = typeof properties.request === 'object' && properties.request !== null && !Array.isArray(properties.request) ? (properties.request as JsonObject) : {};
+  return {
+    // a path parameter is always required: its type and name are what matter
+    parameters: sortedJoin([
+      ...asObjects(properties.templateParameters).map((p) => parameterLine({ ...p, required: true }, 'path')),
+      ...asObjects(request.queryParameters).map((p) => parameterLine(p, 'query')),
+      ...asObjects(request.headers).map((p) => parameterLine(p, 'header')),
+    ]),
+    request: sortedJoin(contentTypes(request.representations)),
+    responses: sortedJoin(
+      asObjects(properties.responses).map((r) => {
+        const headers = asObjects(r.headers).map((h) => String(h.name ?? '').toLowerCase());
+        return `${String(r.statusCode ?? '')}:${sortedJoin(contentTypes(r.representations))}:${sortedJoin(headers)}`;
+      }),
+    ),
+  };
+}
+
+/** Whether a live operation was read in full (GET), not from a list that leaves out its signature. */
+const readInFull = (properties: JsonObject): boolean =>
+  properties.templateParameters !== undefined || properties.responses !== undefined || properties.request !== undefined;
 
 function view(op: OperationContract): OperationView {
   return {
@@ -35,6 +87,7 @@ function view(op: OperationContract): OperationView {
     urlTemplate: op.properties.urlTemplate,
     displayName: op.properties.displayName,
     description: op.properties.description ?? '',
+    signature: signatureOf(op.properties as unknown as JsonObject),
   };
 }
 
@@ -64,6 +117,7 @@ export function liveOperations(operations: readonly Resource[]): OperationView[]
     urlTemplate: String(r.properties.urlTemplate ?? ''),
     displayName: String(r.properties.displayName ?? ''),
     description: String(r.properties.description ?? ''),
+    ...(readInFull(r.properties) ? { signature: signatureOf(r.properties) } : {}),
   }));
 }
 
@@ -87,17 +141,30 @@ export function graphQlSchemaChanged(desired: string, live: string): boolean {
 /** How a plan names a change of a GraphQL API's schema that its operations do not show. */
 export const GRAPHQL_SCHEMA_CHANGE = 'the GraphQL schema (types)';
 
-/** Operations added, removed and changed; null when nothing differs. */
+/** What differs between two views of one operation, as the plan names it; empty when nothing does. */
+function differences(d: OperationView, l: OperationView): string[] {
+  const out: string[] = [];
+  if (l.method !== d.method || l.urlTemplate !== d.urlTemplate) out.push('method or URL');
+  if (l.displayName !== d.displayName) out.push('display name');
+  if (l.description !== d.description) out.push('description');
+  // a side that does not tell its signature is not a change: only two known signatures are compared
+  if (d.signature && l.signature) for (const part of SIGNATURE_PARTS) if (d.signature[part] !== l.signature[part]) out.push(part);
+  return out;
+}
+
+/** Operations added, removed and changed (with what changed); null when nothing differs. */
 export function compareOperations(desired: OperationView[], live: OperationView[]): SpecChange | null {
   const liveByName = new Map(live.map((o) => [o.name, o]));
   const desiredNames = new Set(desired.map((o) => o.name));
   const change: SpecChange = { added: [], removed: [], changed: [] };
   for (const d of desired) {
     const l = liveByName.get(d.name);
-    if (!l) change.added.push(label(d));
-    else if (l.method !== d.method || l.urlTemplate !== d.urlTemplate || l.displayName !== d.displayName || l.description !== d.description) {
-      change.changed.push(label(d));
+    if (!l) {
+      change.added.push(label(d));
+      continue;
     }
+    const what = differences(d, l);
+    if (what.length > 0) change.changed.push(`${label(d)}: ${what.join(', ')}`);
   }
   for (const l of live) if (!desiredNames.has(l.name)) change.removed.push(label(l));
   return change.added.length + change.removed.length + change.changed.length === 0 ? null : change;

@@ -1,6 +1,7 @@
 // Commits that change an API's specification: with the policies of its operations together (an operation removed
 // with its policy, an operation added with one: the import comes first, then the new operation's policy; the
-// removed one's policy goes with its operation), and a GraphQL schema whose types change but not its operations.
+// removed one's policy goes with its operation), an operation whose parameters change but not its name, method or
+// URL template, and a GraphQL schema whose types change but not its operations.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../emulator/index.ts';
 import { type Workspace, createWorkspace } from '../../demo/workspace.ts';
@@ -63,6 +64,27 @@ describe('a specification and its operations changed in one commit', () => {
     // and nothing is left to change
     const diff = await run({ configFile: repo.config, apply: false, full: true, allowMassDelete: false, env: {}, pollIntervalMs: 5 });
     expect(diff.plan.targets.map((t) => t.items.map((i) => `${i.action} ${i.kind} ${i.names.join('/')}`))).toEqual(LABELS.map(() => []));
+  });
+
+  it('publishes an operation that gained a query parameter (same name, method and URL template), once per region', async () => {
+    const spec = await repo.read(SPEC);
+    const id = '        - name: id\n          in: path\n          required: true\n          schema:\n            type: integer\n      responses:\n        \'200\':\n          description: The session.';
+    expect(spec).toContain(id);
+    const expand = id.replace('      responses:', '        - name: expand\n          in: query\n          schema:\n            type: boolean\n      responses:');
+    const commit = await repo.commit('a session can be read with its speakers', { [SPEC]: spec.replace(id, expand) });
+    emulator.resetCounts();
+    const result = await run({ configFile: repo.config, apply: true, full: false, allowMassDelete: false, env: {}, pollIntervalMs: 5 });
+    expect(result.outcomes.map((o) => [o.status, o.recorded, o.plan.items.map((i) => `${i.action} ${i.kind} ${i.names.join('/')} ${i.spec?.changed.join(', ') ?? ''}`)])).toEqual(
+      LABELS.map(() => ['applied', commit, ['update api conference-api get-session (GET /sessions/{id}): parameters']]),
+    );
+    for (const label of LABELS) {
+      const op = emulator.instance(label).store.get('apiOperation', ['conference-api', 'get-session'])?.properties.request as { queryParameters?: { name: string }[] } | undefined;
+      expect(op?.queryParameters?.map((p) => p.name), label).toEqual(['expand']);
+      expect(emulator.counts()[label]!['PUT api'], label).toBe(1);
+    }
+    // read back in full, the operation is the same: nothing left to change (no re-import on the next run)
+    const diff = await run({ configFile: repo.config, apply: false, full: true, allowMassDelete: false, env: {}, pollIntervalMs: 5 });
+    expect(diff.plan.targets.map((t) => t.items.length)).toEqual(LABELS.map(() => 0));
   });
 
   it("publishes a GraphQL schema whose types changed although no operation did (a query field's type gained a field)", async () => {

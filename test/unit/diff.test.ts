@@ -92,9 +92,22 @@ const API_PROPS: JsonObject = { displayName: 'Pets', path: 'pets', serviceUrl: '
 const api = (properties: JsonObject = API_PROPS, content = PETS_YAML): Resource =>
   res('api', ['pets'], properties, { specification: { format: 'openapi-yaml', content } });
 
-/** Operations as APIM holds them after importing PETS_YAML. */
+/** An operation as a GET returns it after importing listPets of PETS_YAML: with its signature. */
+const LIST_PETS_IN_FULL: JsonObject = {
+  displayName: 'List pets',
+  method: 'GET',
+  urlTemplate: '/pets',
+  templateParameters: [],
+  request: { queryParameters: [], headers: [], representations: [] },
+  responses: [{ statusCode: 200, description: 'ok', representations: [], headers: [] }],
+};
+
+/**
+ * Operations as APIM holds them after importing PETS_YAML: one read in full, one as APIM's documented list of
+ * operations shows it (displayName/method/urlTemplate only, `ApiManagementListApiOperations.json`).
+ */
 const PET_OPERATIONS: Resource[] = [
-  res('apiOperation', ['pets', 'listpets'], { displayName: 'List pets', method: 'GET', urlTemplate: '/pets', templateParameters: [], responses: [] }),
+  res('apiOperation', ['pets', 'listpets'], LIST_PETS_IN_FULL),
   res('apiOperation', ['pets', 'getpet'], { displayName: 'Get a pet', method: 'GET', urlTemplate: '/pets/{id}' }),
 ];
 
@@ -279,7 +292,82 @@ describe('diffStates: what Git changes is a change', () => {
   it('a specification with a removed and a renamed operation lists them in spec.removed and spec.changed', () => {
     const desired = PETS_YAML.replace('summary: Get a pet', 'summary: Fetch a pet').replace(/ {2}\/pets:\n[\s\S]*?(?= {2}\/pets\/\{id\})/, '');
     const { items } = diffStates(State.from([api(API_PROPS, desired)]), State.from([api(), ...PET_OPERATIONS]));
-    expect(items[0]?.spec).toEqual({ added: [], removed: ['listpets (GET /pets)'], changed: ['getpet (GET /pets/{id})'] });
+    expect(items[0]?.spec).toEqual({ added: [], removed: ['listpets (GET /pets)'], changed: ['getpet (GET /pets/{id}): display name'] });
+  });
+
+  // an operation's parameters, request and responses change without its name, method or URL template
+  const LIST_PETS_WITH = (lines: string) => PETS_YAML.replace('      summary: List pets\n', `      summary: List pets\n${lines}`);
+  const signatureChanges: { name: string; spec: string; part: string }[] = [
+    {
+      name: 'a query parameter added',
+      spec: LIST_PETS_WITH('      parameters:\n        - name: limit\n          in: query\n          schema:\n            type: integer\n'),
+      part: 'parameters',
+    },
+    {
+      name: 'a header made required',
+      spec: LIST_PETS_WITH('      parameters:\n        - name: x-tenant\n          in: header\n          required: true\n          schema:\n            type: string\n'),
+      part: 'parameters',
+    },
+    { name: 'a response code', spec: PETS_YAML.replace("        '200':\n          description: ok\n  /pets/{id}", "        '204':\n          description: ok\n  /pets/{id}"), part: 'responses' },
+  ];
+  for (const c of signatureChanges) {
+    it(`an operation's signature is compared when APIM returns it: ${c.name}`, () => {
+      expect(c.spec).not.toBe(PETS_YAML);
+      const { items } = diffStates(State.from([api(API_PROPS, c.spec)]), State.from([api(), ...PET_OPERATIONS]));
+      expect(items.map((i) => i.spec)).toEqual([{ added: [], removed: [], changed: [`listpets (GET /pets): ${c.part}`] }]);
+    });
+  }
+
+  it("an operation's signature is compared when APIM returns it: a request body", () => {
+    const spec = PETS_ADDED.replace('      summary: Add a pet\n', '      summary: Add a pet\n      requestBody:\n        content:\n          application/json:\n            schema:\n              type: object\n');
+    expect(spec).not.toBe(PETS_ADDED);
+    const addPet = res('apiOperation', ['pets', 'addpet'], {
+      displayName: 'Add a pet',
+      method: 'POST',
+      urlTemplate: '/pets',
+      templateParameters: [],
+      request: { queryParameters: [], headers: [], representations: [] },
+      responses: [{ statusCode: 201, description: 'created', representations: [], headers: [] }],
+    });
+    expect(diffStates(State.from([api(API_PROPS, PETS_ADDED)]), State.from([api(), ...PET_OPERATIONS, addPet])).items).toEqual([]);
+    const { items } = diffStates(State.from([api(API_PROPS, spec)]), State.from([api(), ...PET_OPERATIONS, addPet]));
+    expect(items.map((i) => i.spec)).toEqual([{ added: [], removed: [], changed: ['addpet (POST /pets): request'] }]);
+  });
+
+  it('an operation listed without its signature is not compared by it (no re-import on every run)', () => {
+    const spec = PETS_YAML.replace('            type: string\n', '            type: string\n        - name: expand\n          in: query\n          schema:\n            type: boolean\n');
+    expect(spec).not.toBe(PETS_YAML);
+    // getpet's live view has no signature (the documented list shape): a changed parameter cannot be seen there
+    expect(diffStates(State.from([api(API_PROPS, spec)]), State.from([api(), ...PET_OPERATIONS])).items).toEqual([]);
+    const inFull = res('apiOperation', ['pets', 'getpet'], {
+      displayName: 'Get a pet',
+      method: 'GET',
+      urlTemplate: '/pets/{id}',
+      templateParameters: [{ name: 'id', type: 'string', required: true }],
+      responses: [{ statusCode: 200 }],
+    });
+    const { items } = diffStates(State.from([api(API_PROPS, spec)]), State.from([api(), PET_OPERATIONS[0]!, inFull]));
+    expect(items[0]?.spec?.changed).toEqual(['getpet (GET /pets/{id}): parameters']);
+  });
+
+  it('what APIM rewrites in a signature is no change: descriptions, examples, schema names, order, content-type case', () => {
+    const spec = PETS_YAML.replace('      summary: List pets\n', '      summary: List pets\n      parameters:\n        - name: a\n          in: query\n          description: first\n          schema:\n            type: string\n        - name: b\n          in: query\n          schema:\n            type: string\n').replace(
+      "        '200':\n          description: ok\n  /pets/{id}",
+      "        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                type: object\n  /pets/{id}",
+    );
+    const live = res('apiOperation', ['pets', 'listpets'], {
+      ...LIST_PETS_IN_FULL,
+      request: {
+        queryParameters: [
+          { name: 'b', type: 'string', required: false, typeName: 'B' },
+          { name: 'A', type: 'string', description: 'rewritten', examples: { default: { value: 'x' } } },
+        ],
+        headers: [],
+        representations: [],
+      },
+      responses: [{ statusCode: 200, description: 'OK', representations: [{ contentType: 'Application/JSON', schemaId: '6f0e', typeName: 'ListPets200ApplicationJsonResponse' }], headers: [] }],
+    });
+    expect(diffStates(State.from([api(API_PROPS, spec)]), State.from([api(), live, PET_OPERATIONS[1]!])).items).toEqual([]);
   });
 
   it('a resource only Git holds is a create carrying all its properties, its policy and its operations', () => {
