@@ -402,12 +402,16 @@ const api: Behaviour = {
     // two APIs may share a path only as versions of one version set (or as revisions of one API)
     if (!rev) {
       const self = rootName(name).toLowerCase();
+      const path = p.path.toLowerCase();
+      // every API PUT scans the instance's APIs: the length test rules most out before any lower-casing
       const clash = input.instance.store
         .all('api')
         .find(
           (r) =>
+            typeof r.properties.path === 'string' &&
+            r.properties.path.length === path.length &&
+            r.properties.path.toLowerCase() === path &&
             rootName(r.names[0]!).toLowerCase() !== self &&
-            String(r.properties.path ?? '').toLowerCase() === String(p.path).toLowerCase() &&
             !(p.apiVersionSetId && r.properties.apiVersionSetId && String(p.apiVersionSetId).toLowerCase().endsWith(String(r.properties.apiVersionSetId).split('/').pop()!.toLowerCase()) && r.properties.apiVersion !== p.apiVersion),
         );
       if (clash) throw fieldError('path', `Cannot create API '${name}' with the same Path '${String(p.path)}' as API '${clash.names[0]}' unless it's a part of the same version set`);
