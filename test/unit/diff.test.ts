@@ -92,15 +92,18 @@ const API_PROPS: JsonObject = { displayName: 'Pets', path: 'pets', serviceUrl: '
 const api = (properties: JsonObject = API_PROPS, content = PETS_YAML): Resource =>
   res('api', ['pets'], properties, { specification: { format: 'openapi-yaml', content } });
 
-/** An operation as a GET returns it after importing listPets of PETS_YAML: with its signature. */
-const LIST_PETS_IN_FULL: JsonObject = {
-  displayName: 'List pets',
-  method: 'GET',
-  urlTemplate: '/pets',
+/** An operation without parameters or bodies as a GET returns it after an import: with its signature. */
+const inFull = (displayName: string, method: string, urlTemplate: string, response: { statusCode: number; description: string }): JsonObject => ({
+  displayName,
+  method,
+  urlTemplate,
   templateParameters: [],
   request: { queryParameters: [], headers: [], representations: [] },
-  responses: [{ statusCode: 200, description: 'ok', representations: [], headers: [] }],
-};
+  responses: [{ ...response, representations: [], headers: [] }],
+});
+
+/** listPets of PETS_YAML, read in full. */
+const LIST_PETS_IN_FULL = inFull('List pets', 'GET', '/pets', { statusCode: 200, description: 'ok' });
 
 /**
  * Operations as APIM holds them after importing PETS_YAML: one read in full, one as APIM's documented list of
@@ -321,14 +324,7 @@ describe('diffStates: what Git changes is a change', () => {
   it("an operation's signature is compared when APIM returns it: a request body", () => {
     const spec = PETS_ADDED.replace('      summary: Add a pet\n', '      summary: Add a pet\n      requestBody:\n        content:\n          application/json:\n            schema:\n              type: object\n');
     expect(spec).not.toBe(PETS_ADDED);
-    const addPet = res('apiOperation', ['pets', 'addpet'], {
-      displayName: 'Add a pet',
-      method: 'POST',
-      urlTemplate: '/pets',
-      templateParameters: [],
-      request: { queryParameters: [], headers: [], representations: [] },
-      responses: [{ statusCode: 201, description: 'created', representations: [], headers: [] }],
-    });
+    const addPet = res('apiOperation', ['pets', 'addpet'], inFull('Add a pet', 'POST', '/pets', { statusCode: 201, description: 'created' }));
     expect(diffStates(State.from([api(API_PROPS, PETS_ADDED)]), State.from([api(), ...PET_OPERATIONS, addPet])).items).toEqual([]);
     const { items } = diffStates(State.from([api(API_PROPS, spec)]), State.from([api(), ...PET_OPERATIONS, addPet]));
     expect(items.map((i) => i.spec)).toEqual([{ added: [], removed: [], changed: ['addpet (POST /pets): request'] }]);
