@@ -12,8 +12,8 @@ import { deletePath, getPath } from '../core/json-path.ts';
 import { importFormatOf } from '../core/diff/spec.ts';
 import { GRAPHQL_SCHEMA_ID, SCHEMA_CONTENT_TYPES } from '../core/specs/types.ts';
 import { linkTargetNames } from '../core/files/layout.ts';
-import { laneOf, upsertDependencies } from './dependencies.ts';
-import { GraphCycleError, runGraph } from './schedule.ts';
+import { laneOf, releasedClaims, uniqueClaims, upsertDependencies } from './dependencies.ts';
+import { GraphCycleError, criticalPathLengths, runGraph } from './schedule.ts';
 
 export interface ApplyResult {
   applied: PlanItem[];
@@ -182,25 +182,44 @@ export async function applyPlan(arm: Arm, plan: TargetPlan, desired: State, opti
   };
   const items = plan.items.filter((i) => !i.cascade);
   const upserts = items.filter((i) => i.action !== 'delete');
-  const deletes = items.filter((i) => i.action === 'delete');
-  let graph;
+  // a delete giving up a value APIM keeps unique that a write takes goes first (an API renamed with its path kept,
+  // a named value re-created under another id): APIM refuses the write while the old resource holds the value
+  const taken = new Set(upserts.flatMap((i) => uniqueClaims(i.kind, i.names, desired.get(i.kind, i.names)?.properties ?? {})));
+  const freeing = taken.size === 0 ? [] : items.filter((i) => i.action === 'delete' && releasedClaims(i).some((c) => taken.has(c)));
+  const deletes = items.filter((i) => i.action === 'delete' && !freeing.includes(i));
+  const dependsOn = upsertDependencies(upserts, desired);
   try {
-    graph = await runGraph({ dependsOn: upsertDependencies(upserts, desired), concurrency, run: (task) => attempt(upserts[task]!) });
+    criticalPathLengths(dependsOn);
   } catch (error) {
     if (!(error instanceof GraphCycleError)) throw error;
-    // fragments that include each other: APIM cannot create either first, so nothing is sent
+    // fragments that include each other, or unique values (display names, paths) swapped between resources: APIM
+    // cannot take either write first, so nothing is sent
     const cycle = new Set(error.tasks);
     const names = error.tasks.map((t) => upserts[t]!.names.join('/')).join(', ');
-    for (const task of error.tasks) result.failed.push({ item: upserts[task]!, error: `waits for policy fragments that include each other, so none can be created first (${names})` });
-    result.notAttempted.push(...upserts.filter((_, t) => !cycle.has(t)), ...deletes);
+    const why = 'waits in a circle (policy fragments that include each other, or a display name or path swapped between them), so none can be written first';
+    for (const task of error.tasks) result.failed.push({ item: upserts[task]!, error: `${why} (${names})` });
+    result.notAttempted.push(...upserts.filter((_, t) => !cycle.has(t)), ...freeing, ...deletes);
     return result;
   }
+  if (freeing.length > 0 && !(await deleteByLevel(freeing, concurrency, attempt, result))) {
+    result.notAttempted.push(...upserts, ...deletes);
+    return result;
+  }
+  const graph = await runGraph({ dependsOn, concurrency, run: (task) => attempt(upserts[task]!) });
   for (const task of graph.notStarted) result.notAttempted.push(upserts[task]!);
   if (result.failed.length > 0) {
     result.notAttempted.push(...deletes);
     return result;
   }
-  // deletes: consecutive items of one level form a batch that may run in parallel, deepest level first
+  await deleteByLevel(deletes, concurrency, attempt, result);
+  return result;
+}
+
+/**
+ * Deletes in plan order: consecutive items of one level form a batch that may run in parallel, deepest level
+ * first. After a failure the later batches are not attempted; false then.
+ */
+async function deleteByLevel(deletes: readonly PlanItem[], concurrency: number, attempt: (item: PlanItem) => Promise<boolean>, result: ApplyResult): Promise<boolean> {
   const batches: PlanItem[][] = [];
   for (const item of deletes) {
     const last = batches[batches.length - 1];
@@ -211,8 +230,8 @@ export async function applyPlan(arm: Arm, plan: TargetPlan, desired: State, opti
     await runBatch(batches[b]!, concurrency, attempt);
     if (result.failed.length > 0) {
       for (const rest of batches.slice(b + 1)) result.notAttempted.push(...rest);
-      break;
+      return false;
     }
   }
-  return result;
+  return true;
 }

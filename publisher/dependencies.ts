@@ -13,7 +13,10 @@
 // - every resource of the other kinds it comes `after` (a backend after the certificates), only within its own API
 //   or product when that kind lives there (an operation waits for its own API's schemas);
 // - the write before it on the same API: APIM answers 409 "Operation on the API is in progress" to concurrent
-//   writes below one API, so they go one after another, in plan order.
+//   writes below one API, so they go one after another, in plan order;
+// - a write that gives up a value APIM keeps unique (uniqueClaims) which this write takes: a named value whose
+//   display name moves to another one.
+// Deletes that give up such a value go before the writes that take it (apply.ts): an API renamed with its path kept.
 // Exact edges keep the graph linear in the estate: 4,000 named values and 10,000 policies make ~10,000 edges, not
 // the 40 million of "every policy after every named value".
 import { type Kind, ancestry, kindSpec } from '../core/kinds.ts';
@@ -64,6 +67,37 @@ function property(properties: Json | undefined, path: string): Json | undefined 
 }
 
 /**
+ * Values APIM keeps unique among a service's resources, as keys: an API's path (its revisions share it: "Cannot
+ * create API … with the same Path …"), the display name of kinds that must have unique ones (named values:
+ * "Property with the same name already exist.", apiops #837; products: apiops #606), and a link's target ("Link
+ * already exists between specified …"). A write takes the values of its properties; a delete gives up those the
+ * live resource held, an update those it changes.
+ */
+export function uniqueClaims(kind: Kind, names: readonly string[], properties: Readonly<Record<string, Json | undefined>>, options: { targetFromName?: boolean } = {}): string[] {
+  const spec = kindSpec(kind);
+  const parent = foldedKey(kind, names.slice(0, -1));
+  const claims: string[] = [];
+  if (kind === 'api' && !names[0]!.includes(';rev=') && typeof properties.path === 'string') claims.push(`api path\u0000${properties.path.toLowerCase()}`);
+  if (spec.props.uniqueDisplayName && typeof properties.displayName === 'string') claims.push(`${parent} displayName\u0000${properties.displayName.toLowerCase()}`);
+  if (spec.link?.property) {
+    const value = properties[spec.link.property];
+    const target = typeof value === 'string' ? parseResourceId(value, [spec.link.target]) : null;
+    // Git's links hold no properties: their name says their target
+    const targetNames = target?.names ?? (options.targetFromName === false ? null : linkTargetNames(kind, names));
+    if (targetNames) claims.push(`${parent} link\u0000${foldedKey(spec.link.target, targetNames)}`);
+  }
+  return claims;
+}
+
+/** What an item gives up of uniqueClaims: a delete all the live resource held, an update the values it changes. */
+export function releasedClaims(item: PlanItem): string[] {
+  const before: Record<string, Json | undefined> = {};
+  for (const change of item.changes) if (!change.path.includes('.') && change.before !== undefined) before[change.path] = change.before;
+  // a live link's name may be anything: its target is the one its property held
+  return uniqueClaims(item.kind, item.names, before, { targetFromName: false });
+}
+
+/**
  * For each item (all creates or updates), the indexes of the items it waits for. The kinds table's edges point to
  * earlier items of the list (plan order is by level); fragments including fragments may point either way, and
  * could even form a cycle, which schedule.ts refuses.
@@ -82,6 +116,11 @@ export function upsertDependencies(items: readonly PlanItem[], desired: State): 
       const displayName = desired.get(item.kind, item.names)?.properties.displayName;
       byDisplayName.set((typeof displayName === 'string' ? displayName : item.names[0]!).toLowerCase(), i);
     }
+  });
+  // who gives up which unique value (an update moving a display name away), for the item taking it
+  const releasedBy = new Map<string, number>();
+  items.forEach((item, i) => {
+    if (item.action === 'update') for (const claim of releasedClaims(item)) releasedBy.set(claim, i);
   });
   const lastOfLane = new Map<string, number>();
   return items.map((item, i) => {
@@ -125,6 +164,12 @@ export function upsertDependencies(items: readonly PlanItem[], desired: State): 
         if (j === i) continue;
         if (sameRoot && items[j]!.names[0]!.toLowerCase() !== item.names[0]!.toLowerCase()) continue;
         deps.add(j);
+      }
+    }
+    if (releasedBy.size > 0 && want) {
+      for (const claim of uniqueClaims(item.kind, item.names, want.properties)) {
+        const j = releasedBy.get(claim);
+        if (j !== undefined && j !== i) deps.add(j);
       }
     }
     const lane = laneOf(item);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { diffStates } from '../../core/diff/diff.ts';
 import type { PlanItem } from '../../core/plan/types.ts';
 import { type JsonObject, type Resource, State } from '../../core/state.ts';
-import { upsertDependencies } from '../../publisher/dependencies.ts';
+import { releasedClaims, uniqueClaims, upsertDependencies } from '../../publisher/dependencies.ts';
 import { writableProperties } from '../../publisher/apply.ts';
 import { GraphCycleError, criticalPathLengths, runGraph } from '../../publisher/schedule.ts';
 
@@ -177,6 +177,55 @@ describe('running the writes as a graph', () => {
     await expect(run).rejects.toThrow(GraphCycleError);
     await expect(run).rejects.toThrow('tasks 1, 2, 3 wait for each other');
     expect(started).toBe(0);
+  });
+});
+
+describe('values APIM keeps unique: a write waits for the write or delete giving up the value it takes', () => {
+  const ABS = '/subscriptions/0/resourceGroups/rg/providers/Microsoft.ApiManagement/service/s';
+  const plan = (desired: Resource[], live: Resource[]) => {
+    const state = State.from(desired);
+    return { items: diffStates(state, State.from(live), { prune: true, owned: () => true }).items, desired: state };
+  };
+
+  it('an API path (not a revision\'s), a unique display name, a link target; any case, any id form', () => {
+    expect(uniqueClaims('api', ['Conference'], { path: 'Conference', displayName: 'C' })).toEqual(uniqueClaims('api', ['other'], { path: 'conference' }));
+    expect(uniqueClaims('api', ['a;rev=2'], { path: 'a' })).toEqual([]);
+    expect(uniqueClaims('namedValue', ['x'], { displayName: 'Env' })).toEqual(uniqueClaims('namedValue', ['y'], { displayName: 'env' }));
+    expect(uniqueClaims('tag', ['x'], { displayName: 'Public' })).toEqual([]);
+    // Git's link is named after its target; a live one holds the target's id
+    expect(uniqueClaims('productApiLink', ['starter', 'orders'], {})).toEqual(uniqueClaims('productApiLink', ['starter', '5f3a'], { apiId: `${ABS}/apis/Orders` }));
+    expect(uniqueClaims('productApiLink', ['starter', 'orders'], {})).not.toEqual(uniqueClaims('productApiLink', ['partner', 'orders'], {}));
+  });
+
+  it('a delete gives up what the live resource held; an update only the values it changes', () => {
+    const { items } = plan(
+      [res('namedValue', ['b'], { displayName: 'renamed', value: '1' }), res('namedValue', ['c'], { displayName: 'same', value: '2' })],
+      [res('namedValue', ['a'], { displayName: 'gone', value: '0' }), res('namedValue', ['b'], { displayName: 'old', value: '1' }), res('namedValue', ['c'], { displayName: 'same', value: '3' })],
+    );
+    const released = new Map(items.map((i) => [label(i), releasedClaims(i)]));
+    expect(released.get('namedValue a')).toEqual(uniqueClaims('namedValue', ['a'], { displayName: 'gone' }));
+    expect(released.get('namedValue b')).toEqual(uniqueClaims('namedValue', ['b'], { displayName: 'old' }));
+    expect(released.get('namedValue c')).toEqual([]);
+  });
+
+  it('a named value taking the display name another one gives up waits for that update', () => {
+    const { items, desired } = plan(
+      [res('namedValue', ['a'], { displayName: 'env-old', value: '1' }), res('namedValue', ['b'], { displayName: 'env', value: '2' })],
+      [res('namedValue', ['a'], { displayName: 'env', value: '1' }), res('namedValue', ['b'], { displayName: 'env-new', value: '2' })],
+    );
+    const deps = upsertDependencies(items, desired);
+    expect(items.map((item, i) => [label(item), deps[i]!.map((j) => label(items[j]!))])).toEqual([
+      ['namedValue a', []],
+      ['namedValue b', ['namedValue a']],
+    ]);
+  });
+
+  it('two display names swapped wait for each other: a circle, refused before anything is written', () => {
+    const { items, desired } = plan(
+      [res('namedValue', ['a'], { displayName: 'two', value: '1' }), res('namedValue', ['b'], { displayName: 'one', value: '2' })],
+      [res('namedValue', ['a'], { displayName: 'one', value: '1' }), res('namedValue', ['b'], { displayName: 'two', value: '2' })],
+    );
+    expect(() => criticalPathLengths(upsertDependencies(items, desired))).toThrow(GraphCycleError);
   });
 });
 

@@ -1,0 +1,109 @@
+// Resources renamed in one commit (their folder, so their id, changes) keeping a value APIM holds unique: an API
+// its path ("Cannot create API … with the same Path …"), a named value its display name ("Property with the same
+// name already exist."), a product its display name. The publisher deletes the old resource before it creates the
+// new one. Two named values swapping display names cannot be written in any order: refused before any write.
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../../emulator/index.ts';
+import { type Workspace, createWorkspace } from '../../demo/workspace.ts';
+import { run } from '../../publisher/run.ts';
+import { startCheckedEmulator } from '../support/emulator.ts';
+
+const LABELS = ['eastus', 'westus'];
+let emulator: RunningEmulator;
+let repo: Workspace;
+const settings = (over: { full?: boolean; apply?: boolean; prune?: boolean } = {}) => ({ configFile: repo.config, apply: true, full: false, allowMassDelete: true, env: {}, pollIntervalMs: 5, ...over });
+
+beforeAll(async () => {
+  emulator = await startCheckedEmulator({ instances: LABELS });
+  repo = await createWorkspace({ emulator });
+  expect((await run(settings())).outcomes.map((o) => o.status)).toEqual(LABELS.map(() => 'applied'));
+});
+
+afterAll(async () => {
+  await emulator?.close();
+  await repo?.close();
+});
+
+/** Every file below `dir` of the repository, relative to it. */
+async function filesBelow(dir: string): Promise<string[]> {
+  const entries = await readdir(join(repo.dir, dir), { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(repo.dir.length + 1));
+}
+
+describe('an API renamed, its path kept', () => {
+  it('deletes the old API before creating the new one, in an incremental publish, and leaves nothing to change', async () => {
+    const moves: Record<string, string | null> = {};
+    for (const dir of ['artifacts/apis/conference-api', 'artifacts/products/starter/apis/conference-api', 'artifacts/tags/public/apis/conference-api']) {
+      for (const file of await filesBelow(dir)) {
+        moves[file.replace('conference-api', 'conference')] = await repo.read(file);
+        moves[file] = null;
+      }
+    }
+    const commit = await repo.commit('conference-api is now conference', moves);
+
+    const result = await run(settings());
+    expect(result.outcomes.map((o) => [o.status, o.plan.mode, o.recorded, o.error ?? '', o.apply?.failed ?? []])).toEqual(LABELS.map(() => ['applied', 'incremental', commit, '', []]));
+    for (const label of LABELS) {
+      const store = emulator.instance(label).store;
+      expect(store.get('api', ['conference-api']), label).toBeUndefined();
+      expect(store.get('api', ['conference'])?.properties.path, label).toBe('conference');
+      expect(store.get('apiOperationPolicy', ['conference', 'submit-feedback', 'policy']), label).toBeDefined();
+      expect(store.get('productApiLink', ['starter', 'conference']) ?? store.list('productApiLink', ['starter']).find((l) => String(l.properties.apiId).endsWith('/apis/conference')), label).toBeDefined();
+    }
+    const diff = await run(settings({ apply: false, full: true }));
+    expect(diff.plan.targets.map((t) => t.items.map((i) => `${i.action} ${i.kind} ${i.names.join('/')}`))).toEqual(LABELS.map(() => []));
+  });
+
+  it('re-creates a named value and a product under new ids with their display names kept', async () => {
+    const moves: Record<string, string | null> = {};
+    for (const [from, to] of [
+      ['artifacts/named values/environment', 'artifacts/named values/environment-v2'],
+      ['artifacts/products/starter', 'artifacts/products/starter-plan'],
+      ['artifacts/tags/public/products/starter', 'artifacts/tags/public/products/starter-plan'],
+    ]) {
+      for (const file of await filesBelow(from!)) {
+        moves[file.replace(from!, to!)] = await repo.read(file);
+        moves[file] = null;
+      }
+    }
+    const commit = await repo.commit('new ids, same names', moves);
+    const result = await run(settings());
+    expect(result.validation.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(result.outcomes.map((o) => [o.status, o.recorded, o.apply?.failed ?? []])).toEqual(LABELS.map(() => ['applied', commit, []]));
+    for (const label of LABELS) {
+      const store = emulator.instance(label).store;
+      expect([store.get('namedValue', ['environment']), store.get('product', ['starter'])], label).toEqual([undefined, undefined]);
+      expect([store.get('namedValue', ['environment-v2'])?.properties.displayName, store.get('product', ['starter-plan'])?.properties.displayName], label).toEqual(['environment', expect.any(String)]);
+    }
+    const diff = await run(settings({ apply: false, full: true }));
+    expect(diff.plan.targets.map((t) => t.items.map((i) => `${i.action} ${i.kind} ${i.names.join('/')}`))).toEqual(LABELS.map(() => []));
+  });
+
+  it('refuses two named values swapping display names before writing anything; the record stays', async () => {
+    const a = 'artifacts/named values/allowed-origins/namedValueInformation.json';
+    const b = 'artifacts/named values/orders-backend-url/namedValueInformation.json';
+    const [textA, textB] = [await repo.read(a), await repo.read(b)];
+    const recorded = (await run(settings())).outcomes.map((o) => o.recorded);
+    expect(recorded.every((c) => c !== null)).toBe(true);
+    await repo.commit('swap', {
+      [a]: textA.replace('"displayName": "allowed-origins"', '"displayName": "orders-backend-url"'),
+      [b]: textB.replace('"displayName": "orders-backend-url"', '"displayName": "allowed-origins"'),
+    });
+    emulator.resetCounts();
+    const result = await run(settings());
+    expect(result.outcomes.map((o) => [o.status, o.recorded])).toEqual(LABELS.map((_, i) => ['failed', recorded[i]]));
+    for (const outcome of result.outcomes) {
+      expect(outcome.apply?.failed.map((f) => f.item.names[0]).sort()).toEqual(['allowed-origins', 'orders-backend-url']);
+      expect(outcome.apply?.failed[0]?.error).toContain('waits in a circle');
+    }
+    // no write of another kind (the record and its lock are named values), and both named values as they were
+    for (const label of LABELS) {
+      const writes = Object.entries(emulator.counts()[label] ?? {}).filter(([k]) => /^(PUT|PATCH|DELETE) /.test(k) && !k.endsWith(' namedValue'));
+      expect(writes, label).toEqual([]);
+      const store = emulator.instance(label).store;
+      expect([store.get('namedValue', ['allowed-origins'])?.properties.displayName, store.get('namedValue', ['orders-backend-url'])?.properties.displayName], label).toEqual(['allowed-origins', 'orders-backend-url']);
+    }
+  });
+});
