@@ -39,6 +39,11 @@ const CASES = {
   'missing-reference': {
     expect: ['artifacts/apis/echo/apiInformation.json:3:5', 'artifacts/diagnostics/applicationinsights/diagnosticInformation.json:3:5', 'artifacts/subscriptions/s1/subscriptionInformation.json:4:5'],
   },
+  // echo-copy takes echo's path (any case); two versions of one set share theirs; a named value and a product
+  // take another's display name
+  'duplicate-unique-value': {
+    expect: ['artifacts/apis/echo-copy/apiInformation.json:4:5', 'artifacts/named values/env-2/namedValueInformation.json:3:5', 'artifacts/products/starter-2/productInformation.json:3:5'],
+  },
   'missing-named-value': { expect: ['artifacts/backends/b1/backendInformation.json:6:12', 'artifacts/policy.xml:5:11'] },
   'missing-fragment': { expect: ['artifacts/policy.xml:4:21'] },
   // a → b → c → a, and d, which includes a without being part of the circle
@@ -102,19 +107,20 @@ describe('messages never quote secrets', () => {
 
 describe('garbage never crashes validation', () => {
   it('reports every kind of broken file in one folder and still checks the rest', async () => {
+    // (each API its own path: two sharing one is a finding of its own, duplicate-unique-value)
     const deep = `{"properties":${'['.repeat(50_000)}`;
     const huge = JSON.stringify({ properties: { displayName: 'big', path: 'big', description: 'x'.repeat(2_000_000) } });
     const dir = await makeTree({
       'artifacts/apis/empty/apiInformation.json': '',
       'artifacts/apis/binary/apiInformation.json': new Uint8Array([0xff, 0xfe, 0x00, 0x7b]),
       'artifacts/apis/bom/apiInformation.json': `\uFEFF${API}`,
-      'artifacts/apis/crlf/apiInformation.json': API.replace(/\n/g, '\r\n'),
+      'artifacts/apis/crlf/apiInformation.json': API.replace('"echo"', '"crlf"').replace(/\n/g, '\r\n'),
       'artifacts/apis/deep/apiInformation.json': deep,
       'artifacts/apis/huge/apiInformation.json': huge,
       'artifacts/apis/dup/apiInformation.json': '{"properties":{"path":"a","path":"b"}}',
-      'artifacts/apis/wrong/apiInformation.json': API,
+      'artifacts/apis/wrong/apiInformation.json': API.replace('"echo"', '"wrong"'),
       'artifacts/apis/wrong/specification.graphql': 'openapi: 3.0.1\ninfo: {title: x, version: "1"}\npaths: {}\n',
-      'artifacts/apis/yaml-in-xml/apiInformation.json': API,
+      'artifacts/apis/yaml-in-xml/apiInformation.json': API.replace('"echo"', '"yaml-in-xml"'),
       'artifacts/apis/yaml-in-xml/specification.wadl': 'not: xml\n',
       'artifacts/apis/notjson/apiInformation.json': '[1, 2, 3]',
       'artifacts/apis/nullprops/apiInformation.json': '{"properties": null}',
