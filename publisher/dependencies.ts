@@ -26,6 +26,7 @@ import type { PlanItem } from '../core/plan/types.ts';
 import { type Json, type State, foldedKey } from '../core/state.ts';
 import { type PolicyReferences, namedValueTokens, policyReferences } from '../core/policy.ts';
 import { rememberedPerText } from '../core/memo.ts';
+import { GraphCycleError, criticalPathLengths } from './schedule.ts';
 
 /**
  * What a plan can use of the live state when nothing is pruned: a live resource Git does not hold never becomes
@@ -178,4 +179,24 @@ export function upsertDependencies(items: readonly PlanItem[], desired: State): 
     lastOfLane.set(lane, i);
     return [...deps].sort((a, b) => a - b);
   });
+}
+
+/**
+ * Writes of a plan that give each other's unique values up in a circle (two named values swapping display names):
+ * each waits for the other, so no order applies them and APIM holds no two resources with one value even for a
+ * moment. Only the writes that give up or take such a value are looked at: most plans have none.
+ */
+export function swappedValues(items: readonly PlanItem[], desired: State): PlanItem[] {
+  const upserts = items.filter((i) => i.action !== 'delete' && !i.cascade);
+  const released = new Set(upserts.filter((i) => i.action === 'update').flatMap(releasedClaims));
+  if (released.size === 0) return [];
+  const involved = upserts.filter((i) => uniqueClaims(i.kind, i.names, desired.get(i.kind, i.names)?.properties ?? {}).some((c) => released.has(c)));
+  const dependsOn = upsertDependencies(involved, desired);
+  try {
+    criticalPathLengths(dependsOn);
+    return [];
+  } catch (error) {
+    if (!(error instanceof GraphCycleError)) throw error;
+    return error.tasks.map((t) => involved[t]!);
+  }
 }

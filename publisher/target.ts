@@ -7,6 +7,7 @@
 //   while the plan is computed when files changed —, apply, then record the commit and release the lock in one
 //   write.
 import { type Kind, KIND_NAMES, kindSpec } from '../core/kinds.ts';
+import { swappedValues } from './dependencies.ts';
 import type { Target } from '../core/config/apiops.ts';
 import type { ExtractorFilter } from '../core/config/filter.ts';
 import { diffStates } from '../core/diff/diff.ts';
@@ -227,6 +228,11 @@ async function planTarget(run: TargetRun, reads: TargetReads): Promise<TargetPla
   const overMax = run.mode.maxDeletions !== undefined && deletes > run.mode.maxDeletions;
   if ((tooMany || overMax) && !run.mode.allowMassDelete) {
     plan.refused = `the plan deletes ${deletes} of ${liveCount} resources (more than ${overMax ? `${run.mode.maxDeletions}` : `${run.mode.maxDeletePercent} %`}); pass --allow-mass-delete if that is intended`;
+  }
+  const swapped = plan.refused ? [] : swappedValues(plan.items, run.desired);
+  if (swapped.length > 0) {
+    const names = swapped.map((i) => `${kindSpec(i.kind).title} ${i.names.join('/')}`).join(', ');
+    plan.refused = `${names} swap values APIM keeps unique (a display name or a path), which it cannot hold twice even for a moment: no order of writes applies this; publish it in two commits (first move one value to a name nothing holds)`;
   }
   return plan;
 }

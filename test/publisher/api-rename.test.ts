@@ -81,7 +81,7 @@ describe('an API renamed, its path kept', () => {
     expect(diff.plan.targets.map((t) => t.items.map((i) => `${i.action} ${i.kind} ${i.names.join('/')}`))).toEqual(LABELS.map(() => []));
   });
 
-  it('refuses two named values swapping display names before writing anything; the record stays', async () => {
+  it('refuses two named values swapping display names, in the plan (diff shows it) and before any write; the record stays', async () => {
     const a = 'artifacts/named values/allowed-origins/namedValueInformation.json';
     const b = 'artifacts/named values/orders-backend-url/namedValueInformation.json';
     const [textA, textB] = [await repo.read(a), await repo.read(b)];
@@ -91,13 +91,12 @@ describe('an API renamed, its path kept', () => {
       [a]: textA.replace('"displayName": "allowed-origins"', '"displayName": "orders-backend-url"'),
       [b]: textB.replace('"displayName": "orders-backend-url"', '"displayName": "allowed-origins"'),
     });
+    const refusal = expect.stringMatching(/^named value allowed-origins, named value orders-backend-url swap values APIM keeps unique .* publish it in two commits/);
+    const diff = await run(settings({ apply: false }));
+    expect(diff.plan.targets.map((t) => t.refused)).toEqual(LABELS.map(() => refusal));
     emulator.resetCounts();
     const result = await run(settings());
-    expect(result.outcomes.map((o) => [o.status, o.recorded])).toEqual(LABELS.map((_, i) => ['failed', recorded[i]]));
-    for (const outcome of result.outcomes) {
-      expect(outcome.apply?.failed.map((f) => f.item.names[0]).sort()).toEqual(['allowed-origins', 'orders-backend-url']);
-      expect(outcome.apply?.failed[0]?.error).toContain('waits in a circle');
-    }
+    expect(result.outcomes.map((o) => [o.status, o.recorded, o.plan.refused])).toEqual(LABELS.map((_, i) => ['refused', recorded[i], refusal]));
     // no write of another kind (the record and its lock are named values), and both named values as they were
     for (const label of LABELS) {
       const writes = Object.entries(emulator.counts()[label] ?? {}).filter(([k]) => /^(PUT|PATCH|DELETE) /.test(k) && !k.endsWith(' namedValue'));

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { diffStates } from '../../core/diff/diff.ts';
 import type { PlanItem } from '../../core/plan/types.ts';
 import { type JsonObject, type Resource, State } from '../../core/state.ts';
-import { releasedClaims, uniqueClaims, upsertDependencies } from '../../publisher/dependencies.ts';
+import { releasedClaims, swappedValues, uniqueClaims, upsertDependencies } from '../../publisher/dependencies.ts';
 import { writableProperties } from '../../publisher/apply.ts';
 import { GraphCycleError, criticalPathLengths, runGraph } from '../../publisher/schedule.ts';
 
@@ -226,6 +226,15 @@ describe('values APIM keeps unique: a write waits for the write or delete giving
       [res('namedValue', ['a'], { displayName: 'one', value: '1' }), res('namedValue', ['b'], { displayName: 'two', value: '2' })],
     );
     expect(() => criticalPathLengths(upsertDependencies(items, desired))).toThrow(GraphCycleError);
+    expect(swappedValues(items, desired).map(label)).toEqual(['namedValue a', 'namedValue b']);
+  });
+
+  it('a display name moved on to a name nothing holds is no circle', () => {
+    const { items, desired } = plan(
+      [res('namedValue', ['a'], { displayName: 'env-old', value: '1' }), res('namedValue', ['b'], { displayName: 'env', value: '2' })],
+      [res('namedValue', ['a'], { displayName: 'env', value: '1' }), res('namedValue', ['b'], { displayName: 'env-new', value: '2' })],
+    );
+    expect(swappedValues(items, desired)).toEqual([]);
   });
 });
 
