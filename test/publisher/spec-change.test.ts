@@ -6,6 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../emulator/index.ts';
 import { type Workspace, createWorkspace } from '../../demo/workspace.ts';
 import { run } from '../../publisher/run.ts';
+import { status } from '../../publisher/status.ts';
+import { EMULATOR_CREDENTIAL, connect } from '../../core/live/connect.ts';
+import { Arm } from '../../core/live/arm.ts';
+import type { JsonObject } from '../../core/state.ts';
 import { startCheckedEmulator } from '../support/emulator.ts';
 
 const LABELS = ['eastus', 'westus'];
@@ -85,6 +89,29 @@ describe('a specification and its operations changed in one commit', () => {
     // read back in full, the operation is the same: nothing left to change (no re-import on the next run)
     const diff = await run({ configFile: repo.config, apply: false, full: true, allowMassDelete: false, env: {}, pollIntervalMs: 5 });
     expect(diff.plan.targets.map((t) => t.items.length)).toEqual(LABELS.map(() => 0));
+  });
+
+  it("reports an operation's parameters changed in the portal as drift, and `--full` puts the specification back", async () => {
+    // someone adds a header parameter to get-session in westus, through the management API as the portal does
+    const conn = connect({ subscriptionId: emulator.subscriptionId, resourceGroup: emulator.resourceGroup, serviceName: emulator.instances.westus!, endpoint: emulator.endpoint, caCert: emulator.caCert, credential: EMULATOR_CREDENTIAL });
+    const arm = new Arm(conn, { pollIntervalMs: 5 });
+    const live = (await arm.get('apiOperation', ['conference-api', 'get-session']))!;
+    const request = (live.properties.request ?? {}) as JsonObject & { headers?: JsonObject[] };
+    await arm.put('apiOperation', ['conference-api', 'get-session'], { properties: { ...live.properties, request: { ...request, headers: [...(request.headers ?? []), { name: 'x-debug', type: 'string', required: true }] } } });
+
+    const report = await status({ configFile: repo.config, env: {} });
+    expect(report.targets.map((t) => [t.target, t.drift, t.drifted])).toEqual([
+      ['eastus', false, []],
+      ['westus', true, [expect.stringContaining('conference-api')]],
+    ]);
+    const repaired = await run({ configFile: repo.config, apply: true, full: true, allowMassDelete: false, env: {}, pollIntervalMs: 5 });
+    expect(repaired.outcomes.map((o) => [o.target, o.status, o.plan.items.map((i) => `${i.action} ${i.kind} ${i.spec?.changed.join(', ') ?? ''}`)])).toEqual([
+      ['eastus', 'unchanged', []],
+      ['westus', 'applied', ['update api get-session (GET /sessions/{id}): parameters']],
+    ]);
+    const headers = (emulator.instance('westus').store.get('apiOperation', ['conference-api', 'get-session'])?.properties.request as { headers?: { name: string }[] }).headers ?? [];
+    expect(headers.map((h) => h.name)).toEqual([]);
+    expect((await status({ configFile: repo.config, env: {} })).targets.map((t) => t.drift)).toEqual([false, false]);
   });
 
   it("publishes a GraphQL schema whose types changed although no operation did (a query field's type gained a field)", async () => {
