@@ -218,7 +218,8 @@ export const KINDS = {
     after: [],
     lro: NO_LRO,
     patch: true,
-    props: { ...NO_PROPS, required: ['displayName'] },
+    // "Tag with the same name already exists." (apiops #855: a tag extracted elsewhere under another id)
+    props: { ...NO_PROPS, required: ['displayName'], uniqueDisplayName: true },
     configKey: 'tags',
     policy: false,
   },

@@ -732,7 +732,8 @@ export const BEHAVIOURS: Partial<Record<Kind, Behaviour>> = {
   tagApiLink: linkBehaviour('apiId'),
   tagProductLink: linkBehaviour('productId'),
   tagOperationLink: linkBehaviour('operationId'),
-  tag: { filterFields: ['name', 'displayname'] },
+  // (the verbatim message of apiops #855, with its full stop)
+  tag: { filterFields: ['name', 'displayname'], duplicateMessage: 'Tag with the same name already exists.' },
 };
 
 // ------------------------------------------------------------------ export

@@ -23,7 +23,7 @@ import { type Kind, ancestry, kindSpec } from '../core/kinds.ts';
 import { parseResourceId } from '../core/files/ids.ts';
 import { linkTargetNames } from '../core/files/layout.ts';
 import type { PlanItem } from '../core/plan/types.ts';
-import { type Json, type State, foldedKey } from '../core/state.ts';
+import { type Json, type Resource, type State, foldedKey } from '../core/state.ts';
 import { type PolicyReferences, namedValueTokens, policyReferences } from '../core/policy.ts';
 import { rememberedPerText } from '../core/memo.ts';
 import { GraphCycleError, criticalPathLengths } from './schedule.ts';
@@ -70,7 +70,7 @@ function property(properties: Json | undefined, path: string): Json | undefined 
 /**
  * Values APIM keeps unique among a service's resources, as keys: an API's path (its revisions share it: "Cannot
  * create API … with the same Path …"), the display name of kinds that must have unique ones (named values:
- * "Property with the same name already exist.", apiops #837; products: apiops #606), and a link's target ("Link
+ * "Property with the same name already exist.", apiops #837; products: apiops #606; tags: apiops #855), and a link's target ("Link
  * already exists between specified …"). A write takes the values of its properties; a delete gives up those the
  * live resource held, an update those it changes.
  */
@@ -199,4 +199,30 @@ export function swappedValues(items: readonly PlanItem[], desired: State): PlanI
     if (!(error instanceof GraphCycleError)) throw error;
     return error.tasks.map((t) => involved[t]!);
   }
+}
+
+/**
+ * Writes taking a display name that a live resource keeps: one Git does not hold and the plan does not delete (an
+ * instance configured by hand, a tag extracted elsewhere under another id: apiops #837, #855). APIM would refuse
+ * the write after the rest of the plan was applied. Only what the live state read shows: a holder an incremental
+ * run did not read is found by APIM itself, at apply.
+ */
+export function takenByLive(items: readonly PlanItem[], desired: State, live: State): { item: PlanItem; holder: Resource; displayName: string }[] {
+  const deleted = new Set(items.filter((i) => i.action === 'delete').map((i) => foldedKey(i.kind, i.names)));
+  const holders = new Map<string, Resource>();
+  for (const r of live.list()) {
+    if (!kindSpec(r.kind).props.uniqueDisplayName || desired.has(r.kind, r.names) || deleted.has(foldedKey(r.kind, r.names))) continue;
+    for (const claim of uniqueClaims(r.kind, r.names, { displayName: r.properties.displayName })) holders.set(claim, r);
+  }
+  if (holders.size === 0) return [];
+  const out: { item: PlanItem; holder: Resource; displayName: string }[] = [];
+  for (const item of items) {
+    if (item.action === 'delete' || !kindSpec(item.kind).props.uniqueDisplayName) continue;
+    const displayName = desired.get(item.kind, item.names)?.properties.displayName;
+    for (const claim of uniqueClaims(item.kind, item.names, { displayName })) {
+      const holder = holders.get(claim);
+      if (holder && typeof displayName === 'string') out.push({ item, holder, displayName });
+    }
+  }
+  return out;
 }

@@ -7,7 +7,7 @@
 //   while the plan is computed when files changed —, apply, then record the commit and release the lock in one
 //   write.
 import { type Kind, KIND_NAMES, kindSpec } from '../core/kinds.ts';
-import { swappedValues } from './dependencies.ts';
+import { swappedValues, takenByLive } from './dependencies.ts';
 import type { Target } from '../core/config/apiops.ts';
 import type { ExtractorFilter } from '../core/config/filter.ts';
 import { diffStates } from '../core/diff/diff.ts';
@@ -228,6 +228,11 @@ async function planTarget(run: TargetRun, reads: TargetReads): Promise<TargetPla
   const overMax = run.mode.maxDeletions !== undefined && deletes > run.mode.maxDeletions;
   if ((tooMany || overMax) && !run.mode.allowMassDelete) {
     plan.refused = `the plan deletes ${deletes} of ${liveCount} resources (more than ${overMax ? `${run.mode.maxDeletions}` : `${run.mode.maxDeletePercent} %`}); pass --allow-mass-delete if that is intended`;
+  }
+  const taken = plan.refused ? [] : takenByLive(plan.items, run.desired, live);
+  if (taken.length > 0) {
+    const what = taken.map(({ item, holder, displayName }) => `${kindSpec(item.kind).title} '${item.names.join('/')}' takes the display name '${displayName}', which ${kindSpec(holder.kind).title} '${holder.names.join('/')}' holds on the target and Git does not`);
+    plan.refused = `${what.join('; ')}: APIM refuses a second holder — delete the live one (publish with --prune) or give one of them another display name`;
   }
   const swapped = plan.refused ? [] : swappedValues(plan.items, run.desired);
   if (swapped.length > 0) {

@@ -34,7 +34,7 @@ export const RULES = {
   'unknown-property': { severity: 'warning', summary: 'an information file sets a property APIM does not know (ignored by APIM; often a misspelling)' },
   'missing-link-target': { severity: 'error', summary: 'a product, tag or gateway link points at an API, product or group that does not exist' },
   'link-mismatch': { severity: 'error', summary: 'a link file names a different resource than its folder' },
-  'duplicate-unique-value': { severity: 'error', summary: 'two resources hold a value APIM keeps unique: an API path outside one version set, a named value or product display name' },
+  'duplicate-unique-value': { severity: 'error', summary: 'two resources hold a value APIM keeps unique: an API path outside one version set, the display name of a named value, product or tag' },
   'missing-reference': { severity: 'error', summary: 'a reference (apiVersionSetId, loggerId, subscription scope, release apiId) does not resolve' },
   'missing-named-value': { severity: 'error', summary: 'a {{named value}} is used but not defined' },
   'missing-fragment': { severity: 'error', summary: 'include-fragment names a policy fragment that does not exist' },

@@ -1,7 +1,8 @@
 // Resources renamed in one commit (their folder, so their id, changes) keeping a value APIM holds unique: an API
 // its path ("Cannot create API … with the same Path …"), a named value its display name ("Property with the same
 // name already exist."), a product its display name. The publisher deletes the old resource before it creates the
-// new one. Two named values swapping display names cannot be written in any order: refused before any write.
+// new one. Two named values swapping display names cannot be written in any order, and a display name a live-only
+// resource holds cannot be taken: both are refused in the plan, before any write.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +10,8 @@ import type { RunningEmulator } from '../../emulator/index.ts';
 import { type Workspace, createWorkspace } from '../../demo/workspace.ts';
 import { run } from '../../publisher/run.ts';
 import { startCheckedEmulator } from '../support/emulator.ts';
+import { EMULATOR_CREDENTIAL, connect } from '../../core/live/connect.ts';
+import { Arm } from '../../core/live/arm.ts';
 
 const LABELS = ['eastus', 'westus'];
 let emulator: RunningEmulator;
@@ -32,7 +35,7 @@ async function filesBelow(dir: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(repo.dir.length + 1));
 }
 
-describe('an API renamed, its path kept', () => {
+describe('values APIM keeps unique (API paths, display names) when resources are renamed or found live', () => {
   it('deletes the old API before creating the new one, in an incremental publish, and leaves nothing to change', async () => {
     const moves: Record<string, string | null> = {};
     for (const dir of ['artifacts/apis/conference-api', 'artifacts/products/starter/apis/conference-api', 'artifacts/tags/public/apis/conference-api']) {
@@ -79,6 +82,28 @@ describe('an API renamed, its path kept', () => {
     }
     const diff = await run(settings({ apply: false, full: true }));
     expect(diff.plan.targets.map((t) => t.items.map((i) => `${i.action} ${i.kind} ${i.names.join('/')}`))).toEqual(LABELS.map(() => []));
+  });
+
+  it('refuses a tag whose display name a live-only tag holds (extracted elsewhere under another id, apiops #855) before any write; --prune then replaces it', async () => {
+    // the tag exists in westus under another id, as another instance's extract would name it
+    const conn = connect({ subscriptionId: emulator.subscriptionId, resourceGroup: emulator.resourceGroup, serviceName: emulator.instances.westus!, endpoint: emulator.endpoint, caCert: emulator.caCert, credential: EMULATOR_CREDENTIAL });
+    await new Arm(conn, { pollIntervalMs: 5 }).put('tag', ['partners-673e0548c5f6294c3c3daf2f'], { properties: { displayName: 'Partners' } });
+    const commit = await repo.commit('a partners tag', { 'artifacts/tags/partners/tagInformation.json': '{\n  "properties": {\n    "displayName": "Partners"\n  }\n}\n' });
+    emulator.resetCounts();
+    const refused = await run(settings({ full: true }));
+    expect(refused.outcomes.map((o) => [o.target, o.status, o.plan.refused ?? ''])).toEqual([
+      ['eastus', 'applied', ''],
+      ['westus', 'refused', "tag 'partners' takes the display name 'Partners', which tag 'partners-673e0548c5f6294c3c3daf2f' holds on the target and Git does not: APIM refuses a second holder — delete the live one (publish with --prune) or give one of them another display name"],
+    ]);
+    // (the record and its lock are a named value: taken while planning, released)
+    expect(Object.keys(emulator.counts().westus ?? {}).filter((k) => /^(PUT|PATCH|DELETE) /.test(k) && !k.endsWith(' namedValue'))).toEqual([]);
+    const pruned = await run(settings({ full: true, prune: true }));
+    expect(pruned.outcomes.map((o) => [o.target, o.status, o.recorded])).toEqual([
+      ['eastus', expect.stringMatching(/^(applied|unchanged)$/), commit],
+      ['westus', 'applied', commit],
+    ]);
+    expect(emulator.instance('westus').store.get('tag', ['partners'])?.properties.displayName).toBe('Partners');
+    expect(emulator.instance('westus').store.get('tag', ['partners-673e0548c5f6294c3c3daf2f'])).toBeUndefined();
   });
 
   it('refuses two named values swapping display names, in the plan (diff shows it) and before any write; the record stays', async () => {

@@ -191,7 +191,8 @@ describe('values APIM keeps unique: a write waits for the write or delete giving
     expect(uniqueClaims('api', ['Conference'], { path: 'Conference', displayName: 'C' })).toEqual(uniqueClaims('api', ['other'], { path: 'conference' }));
     expect(uniqueClaims('api', ['a;rev=2'], { path: 'a' })).toEqual([]);
     expect(uniqueClaims('namedValue', ['x'], { displayName: 'Env' })).toEqual(uniqueClaims('namedValue', ['y'], { displayName: 'env' }));
-    expect(uniqueClaims('tag', ['x'], { displayName: 'Public' })).toEqual([]);
+    expect(uniqueClaims('versionSet', ['x'], { displayName: 'Public' })).toEqual([]);
+    expect(uniqueClaims('tag', ['x'], { displayName: 'Public' })).toEqual(uniqueClaims('tag', ['y'], { displayName: 'public' }));
     // Git's link is named after its target; a live one holds the target's id
     expect(uniqueClaims('productApiLink', ['starter', 'orders'], {})).toEqual(uniqueClaims('productApiLink', ['starter', '5f3a'], { apiId: `${ABS}/apis/Orders` }));
     expect(uniqueClaims('productApiLink', ['starter', 'orders'], {})).not.toEqual(uniqueClaims('productApiLink', ['partner', 'orders'], {}));

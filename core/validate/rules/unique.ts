@@ -1,6 +1,7 @@
 // Values APIM keeps unique among a service's resources, checked in Git before anything is published: APIM refuses
 // the second holder ("Cannot create API … with the same Path …"; "Property with the same name already exist.",
-// apiops #837; "Product with the same name already exists", apiops #606), after the first one was written.
+// apiops #837; "Product with the same name already exists", apiops #606; "Tag with the same name already exists.",
+// apiops #855), after the first one was written.
 import { KIND_NAMES, kindSpec } from '../../kinds.ts';
 import { relativizeId } from '../../files/ids.ts';
 import { type Resource, foldedKey } from '../../state.ts';
