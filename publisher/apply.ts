@@ -185,8 +185,8 @@ export async function applyPlan(arm: Arm, plan: TargetPlan, desired: State, opti
   // a delete giving up a value APIM keeps unique that a write takes goes first (an API renamed with its path kept,
   // a named value re-created under another id): APIM refuses the write while the old resource holds the value
   const taken = new Set(upserts.flatMap((i) => uniqueClaims(i.kind, i.names, desired.get(i.kind, i.names)?.properties ?? {})));
-  const freeing = taken.size === 0 ? [] : items.filter((i) => i.action === 'delete' && releasedClaims(i).some((c) => taken.has(c)));
-  const deletes = items.filter((i) => i.action === 'delete' && !freeing.includes(i));
+  const freeing = new Set(taken.size === 0 ? [] : items.filter((i) => i.action === 'delete' && releasedClaims(i).some((c) => taken.has(c))));
+  const deletes = items.filter((i) => i.action === 'delete' && !freeing.has(i));
   const dependsOn = upsertDependencies(upserts, desired);
   try {
     criticalPathLengths(dependsOn);
@@ -201,7 +201,7 @@ export async function applyPlan(arm: Arm, plan: TargetPlan, desired: State, opti
     result.notAttempted.push(...upserts.filter((_, t) => !cycle.has(t)), ...freeing, ...deletes);
     return result;
   }
-  if (freeing.length > 0 && !(await deleteByLevel(freeing, concurrency, attempt, result))) {
+  if (freeing.size > 0 && !(await deleteByLevel([...freeing], concurrency, attempt, result))) {
     result.notAttempted.push(...upserts, ...deletes);
     return result;
   }

@@ -19,7 +19,7 @@
 // Deletes that give up such a value go before the writes that take it (apply.ts): an API renamed with its path kept.
 // Exact edges keep the graph linear in the estate: 4,000 named values and 10,000 policies make ~10,000 edges, not
 // the 40 million of "every policy after every named value".
-import { type Kind, ancestry, kindSpec } from '../core/kinds.ts';
+import { KIND_NAMES, type Kind, ancestry, kindSpec } from '../core/kinds.ts';
 import { parseResourceId } from '../core/files/ids.ts';
 import { linkTargetNames } from '../core/files/layout.ts';
 import type { PlanItem } from '../core/plan/types.ts';
@@ -76,16 +76,16 @@ function property(properties: Json | undefined, path: string): Json | undefined 
  */
 export function uniqueClaims(kind: Kind, names: readonly string[], properties: Readonly<Record<string, Json | undefined>>, options: { targetFromName?: boolean } = {}): string[] {
   const spec = kindSpec(kind);
-  const parent = foldedKey(kind, names.slice(0, -1));
+  const parent = () => foldedKey(kind, names.slice(0, -1));
   const claims: string[] = [];
   if (kind === 'api' && !names[0]!.includes(';rev=') && typeof properties.path === 'string') claims.push(`api path\u0000${properties.path.toLowerCase()}`);
-  if (spec.props.uniqueDisplayName && typeof properties.displayName === 'string') claims.push(`${parent} displayName\u0000${properties.displayName.toLowerCase()}`);
+  if (spec.props.uniqueDisplayName && typeof properties.displayName === 'string') claims.push(`${parent()} displayName\u0000${properties.displayName.toLowerCase()}`);
   if (spec.link?.property) {
     const value = properties[spec.link.property];
     const target = typeof value === 'string' ? parseResourceId(value, [spec.link.target]) : null;
     // Git's links hold no properties: their name says their target
     const targetNames = target?.names ?? (options.targetFromName === false ? null : linkTargetNames(kind, names));
-    if (targetNames) claims.push(`${parent} link\u0000${foldedKey(spec.link.target, targetNames)}`);
+    if (targetNames) claims.push(`${parent()} link\u0000${foldedKey(spec.link.target, targetNames)}`);
   }
   return claims;
 }
@@ -208,10 +208,15 @@ export function swappedValues(items: readonly PlanItem[], desired: State): PlanI
  * run did not read is found by APIM itself, at apply.
  */
 export function takenByLive(items: readonly PlanItem[], desired: State, live: State): { item: PlanItem; holder: Resource; displayName: string }[] {
-  const deleted = new Set(items.filter((i) => i.action === 'delete').map((i) => foldedKey(i.kind, i.names)));
+  const kinds = KIND_NAMES.filter((k) => kindSpec(k).props.uniqueDisplayName);
+  const candidates = kinds.flatMap((k) => live.list(k));
+  if (candidates.length === 0) return [];
+  // what Git holds (APIM's names are case-insensitive: `Env` in Git is the live `env`) or the plan deletes
+  const accounted = new Set(kinds.flatMap((k) => desired.list(k)).map((r) => foldedKey(r.kind, r.names)));
+  for (const i of items) if (i.action === 'delete') accounted.add(foldedKey(i.kind, i.names));
   const holders = new Map<string, Resource>();
-  for (const r of live.list()) {
-    if (!kindSpec(r.kind).props.uniqueDisplayName || desired.has(r.kind, r.names) || deleted.has(foldedKey(r.kind, r.names))) continue;
+  for (const r of candidates) {
+    if (accounted.has(foldedKey(r.kind, r.names))) continue;
     for (const claim of uniqueClaims(r.kind, r.names, { displayName: r.properties.displayName })) holders.set(claim, r);
   }
   if (holders.size === 0) return [];

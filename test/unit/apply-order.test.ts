@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { diffStates } from '../../core/diff/diff.ts';
 import type { PlanItem } from '../../core/plan/types.ts';
 import { type JsonObject, type Resource, State } from '../../core/state.ts';
-import { releasedClaims, swappedValues, uniqueClaims, upsertDependencies } from '../../publisher/dependencies.ts';
+import { releasedClaims, swappedValues, takenByLive, uniqueClaims, upsertDependencies } from '../../publisher/dependencies.ts';
 import { writableProperties } from '../../publisher/apply.ts';
 import { GraphCycleError, criticalPathLengths, runGraph } from '../../publisher/schedule.ts';
 
@@ -228,6 +228,19 @@ describe('values APIM keeps unique: a write waits for the write or delete giving
     );
     expect(() => criticalPathLengths(upsertDependencies(items, desired))).toThrow(GraphCycleError);
     expect(swappedValues(items, desired).map(label)).toEqual(['namedValue a', 'namedValue b']);
+  });
+
+  it('a display name a live-only resource keeps is taken by nobody; one Git holds under another case, or the plan deletes, is free', () => {
+    const desired = [res('tag', ['partners'], { displayName: 'Partners' }), res('namedValue', ['Env'], { displayName: 'env', value: '1' })];
+    const held = (live: Resource[], prune = false) => {
+      const state = State.from(desired);
+      const items = diffStates(state, State.from(live), prune ? { prune: true, owned: () => true } : {}).items;
+      return takenByLive(items, state, State.from(live)).map((t) => `${label(t.item)} ← ${label({ kind: t.holder.kind, names: t.holder.names } as PlanItem)}`);
+    };
+    const elsewhere = res('tag', ['partners-673e0548'], { displayName: 'PARTNERS' });
+    expect(held([elsewhere])).toEqual(['tag partners ← tag partners-673e0548']);
+    expect(held([elsewhere], true)).toEqual([]);
+    expect(held([res('namedValue', ['env'], { displayName: 'env', value: '0' })])).toEqual([]);
   });
 
   it('a display name moved on to a name nothing holds is no circle', () => {
