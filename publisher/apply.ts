@@ -12,7 +12,7 @@ import { deletePath, getPath } from '../core/json-path.ts';
 import { importFormatOf } from '../core/diff/spec.ts';
 import { GRAPHQL_SCHEMA_ID, SCHEMA_CONTENT_TYPES } from '../core/specs/types.ts';
 import { linkTargetNames } from '../core/files/layout.ts';
-import { laneOf, releasedClaims, uniqueClaims, upsertDependencies } from './dependencies.ts';
+import { freeingDeletes, laneOf, upsertDependencies } from './dependencies.ts';
 import { GraphCycleError, criticalPathLengths, runGraph } from './schedule.ts';
 
 export interface ApplyResult {
@@ -184,8 +184,7 @@ export async function applyPlan(arm: Arm, plan: TargetPlan, desired: State, opti
   const upserts = items.filter((i) => i.action !== 'delete');
   // a delete giving up a value APIM keeps unique that a write takes goes first (an API renamed with its path kept,
   // a named value re-created under another id): APIM refuses the write while the old resource holds the value
-  const taken = new Set(upserts.flatMap((i) => uniqueClaims(i.kind, i.names, desired.get(i.kind, i.names)?.properties ?? {})));
-  const freeing = new Set(taken.size === 0 ? [] : items.filter((i) => i.action === 'delete' && releasedClaims(i).some((c) => taken.has(c))));
+  const freeing = new Set(freeingDeletes(items, desired));
   const deletes = items.filter((i) => i.action === 'delete' && !freeing.has(i));
   const dependsOn = upsertDependencies(upserts, desired);
   try {

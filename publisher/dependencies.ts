@@ -20,7 +20,7 @@
 // Exact edges keep the graph linear in the estate: 4,000 named values and 10,000 policies make ~10,000 edges, not
 // the 40 million of "every policy after every named value".
 import { KIND_NAMES, type Kind, ancestry, kindSpec } from '../core/kinds.ts';
-import { parseResourceId } from '../core/files/ids.ts';
+import { parseResourceId, relativeId, relativizeId } from '../core/files/ids.ts';
 import { linkTargetNames } from '../core/files/layout.ts';
 import type { PlanItem } from '../core/plan/types.ts';
 import { type Json, type Resource, type State, foldedKey } from '../core/state.ts';
@@ -227,6 +227,37 @@ export function takenByLive(items: readonly PlanItem[], desired: State, live: St
     for (const claim of uniqueClaims(item.kind, item.names, { displayName })) {
       const holder = holders.get(claim);
       if (holder && typeof displayName === 'string') out.push({ item, holder, displayName });
+    }
+  }
+  return out;
+}
+
+/**
+ * The deletes that give up a value a write of the plan takes (an API renamed with its path kept): apply.ts runs
+ * them before the writes.
+ */
+export function freeingDeletes(items: readonly PlanItem[], desired: State): PlanItem[] {
+  const taken = new Set(items.filter((i) => i.action !== 'delete' && !i.cascade).flatMap((i) => uniqueClaims(i.kind, i.names, desired.get(i.kind, i.names)?.properties ?? {})));
+  if (taken.size === 0) return [];
+  return items.filter((i) => i.action === 'delete' && !i.cascade && releasedClaims(i).some((c) => taken.has(c)));
+}
+
+/**
+ * Updates that move a reference off a resource a freeing delete removes (a subscription re-scoped from a product
+ * renamed with its display name kept): the move needs the new resource, the new resource needs the old one gone,
+ * and deleting the old one first would take what still refers to it along (APIM deletes a product's
+ * subscriptions with it, and their keys with them).
+ */
+export function blockedByFreeing(items: readonly PlanItem[], desired: State): { item: PlanItem; freeing: PlanItem }[] {
+  const freeing = freeingDeletes(items, desired);
+  if (freeing.length === 0) return [];
+  const byId = new Map(freeing.map((d) => [relativeId(d.kind, d.names).toLowerCase(), d]));
+  const out: { item: PlanItem; freeing: PlanItem }[] = [];
+  for (const item of items) {
+    if (item.action !== 'update') continue;
+    for (const change of item.changes) {
+      const d = typeof change.before === 'string' ? byId.get(relativizeId(change.before).toLowerCase()) : undefined;
+      if (d) out.push({ item, freeing: d });
     }
   }
   return out;

@@ -7,7 +7,7 @@
 //   while the plan is computed when files changed —, apply, then record the commit and release the lock in one
 //   write.
 import { type Kind, KIND_NAMES, kindSpec } from '../core/kinds.ts';
-import { swappedValues, takenByLive } from './dependencies.ts';
+import { blockedByFreeing, swappedValues, takenByLive } from './dependencies.ts';
 import type { Target } from '../core/config/apiops.ts';
 import type { ExtractorFilter } from '../core/config/filter.ts';
 import { diffStates } from '../core/diff/diff.ts';
@@ -233,6 +233,11 @@ async function planTarget(run: TargetRun, reads: TargetReads): Promise<TargetPla
   if (taken.length > 0) {
     const what = taken.map(({ item, holder, displayName }) => `${kindSpec(item.kind).title} '${item.names.join('/')}' takes the display name '${displayName}', which ${kindSpec(holder.kind).title} '${holder.names.join('/')}' holds on the target and Git does not`);
     plan.refused = `${what.join('; ')}: APIM refuses a second holder — delete the live one (publish with --prune) or give one of them another display name`;
+  }
+  const blocked = plan.refused ? [] : blockedByFreeing(plan.items, run.desired);
+  if (blocked.length > 0) {
+    const what = blocked.map(({ item, freeing }) => `${kindSpec(item.kind).title} '${item.names.join('/')}' moves off ${kindSpec(freeing.kind).title} '${freeing.names.join('/')}'`);
+    plan.refused = `${what.join('; ')}, which must be deleted before its successor can take its ${blocked.length > 1 ? 'values' : 'value'} (a display name or path APIM keeps unique) — deleting it first would take what still refers to it along: publish it in two commits (first give the old one another display name or path)`;
   }
   const swapped = plan.refused ? [] : swappedValues(plan.items, run.desired);
   if (swapped.length > 0) {

@@ -106,6 +106,50 @@ describe('values APIM keeps unique (API paths, display names) when resources are
     expect(emulator.instance('westus').store.get('tag', ['partners-673e0548c5f6294c3c3daf2f'])).toBeUndefined();
   });
 
+  it('refuses a product renamed with its display name kept while a subscription moves onto the new one (deleting the old first would delete the subscription and its keys)', async () => {
+    const moves: Record<string, string | null> = {};
+    for (const file of await filesBelow('artifacts/products/partner')) {
+      moves[file.replace('products/partner', 'products/partner-plan')] = await repo.read(file);
+      moves[file] = null;
+    }
+    const sub = 'artifacts/subscriptions/partner-fabrikam/subscriptionInformation.json';
+    moves[sub] = (await repo.read(sub)).replace('"/products/partner"', '"/products/partner-plan"');
+    const recorded = (await run(settings({ apply: false }))).outcomes.map((o) => o.recorded);
+    const keys = LABELS.map((label) => emulator.instance(label).store.get('subscription', ['partner-fabrikam'])?.properties.primaryKey);
+    expect(keys.every((k) => typeof k === 'string')).toBe(true);
+    await repo.commit('partner is now partner-plan', moves);
+    emulator.resetCounts();
+    const result = await run(settings());
+    expect(result.outcomes.map((o) => [o.status, o.recorded, o.plan.refused])).toEqual(
+      LABELS.map((_, i) => [
+        'refused',
+        recorded[i],
+        "subscription 'partner-fabrikam' moves off product 'partner', which must be deleted before its successor can take its value (a display name or path APIM keeps unique) — deleting it first would take what still refers to it along: publish it in two commits (first give the old one another display name or path)",
+      ]),
+    );
+    for (const label of LABELS) {
+      expect(emulator.instance(label).store.get('subscription', ['partner-fabrikam'])?.properties.scope, label).toMatch(/\/products\/partner$/);
+    }
+    // the way out the message gives: the old product's display name first, then the rename
+    await repo.git.revert('HEAD', ['--no-edit']);
+    const info = 'artifacts/products/partner/productInformation.json';
+    const text = await repo.read(info);
+    const displayName = (JSON.parse(text) as { properties: { displayName: string } }).properties.displayName;
+    await repo.commit('partner: a display name to retire', { [info]: text.replace(`"displayName": "${displayName}"`, `"displayName": "${displayName} (retiring)"`) });
+    expect((await run(settings())).outcomes.map((o) => o.status)).toEqual(LABELS.map(() => 'applied'));
+    moves[info.replace('products/partner', 'products/partner-plan')] = text;
+    const commit = await repo.commit('partner is now partner-plan', moves);
+    const renamed = await run(settings());
+    expect(renamed.outcomes.map((o) => [o.status, o.recorded, o.apply?.failed ?? []])).toEqual(LABELS.map(() => ['applied', commit, []]));
+    for (const label of LABELS) {
+      const store = emulator.instance(label).store;
+      expect(store.get('subscription', ['partner-fabrikam'])?.properties.scope, label).toMatch(/\/products\/partner-plan$/);
+      expect(store.get('product', ['partner']), label).toBeUndefined();
+    }
+    // the subscription moved: its keys are the ones its users hold
+    expect(LABELS.map((label) => emulator.instance(label).store.get('subscription', ['partner-fabrikam'])?.properties.primaryKey)).toEqual(keys);
+  });
+
   it('refuses two named values swapping display names, in the plan (diff shows it) and before any write; the record stays', async () => {
     const a = 'artifacts/named values/allowed-origins/namedValueInformation.json';
     const b = 'artifacts/named values/orders-backend-url/namedValueInformation.json';

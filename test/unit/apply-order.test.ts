@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { diffStates } from '../../core/diff/diff.ts';
 import type { PlanItem } from '../../core/plan/types.ts';
 import { type JsonObject, type Resource, State } from '../../core/state.ts';
-import { releasedClaims, swappedValues, takenByLive, uniqueClaims, upsertDependencies } from '../../publisher/dependencies.ts';
+import { blockedByFreeing, freeingDeletes, releasedClaims, swappedValues, takenByLive, uniqueClaims, upsertDependencies } from '../../publisher/dependencies.ts';
 import { writableProperties } from '../../publisher/apply.ts';
 import { GraphCycleError, criticalPathLengths, runGraph } from '../../publisher/schedule.ts';
 
@@ -241,6 +241,16 @@ describe('values APIM keeps unique: a write waits for the write or delete giving
     expect(held([elsewhere])).toEqual(['tag partners ← tag partners-673e0548']);
     expect(held([elsewhere], true)).toEqual([]);
     expect(held([res('namedValue', ['env'], { displayName: 'env', value: '0' })])).toEqual([]);
+  });
+
+  it('a product renamed with its display name kept is deleted first, unless a subscription moves off it', () => {
+    const product = (name: string) => res('product', [name], { displayName: 'Partner', state: 'published' });
+    const sub = (scope: string) => res('subscription', ['fabrikam'], { displayName: 'Fabrikam', scope });
+    const alone = plan([product('partner-plan')], [product('partner')]);
+    expect(freeingDeletes(alone.items, alone.desired).map(label)).toEqual(['product partner']);
+    expect(blockedByFreeing(alone.items, alone.desired)).toEqual([]);
+    const moving = plan([product('partner-plan'), sub('/products/partner-plan')], [product('partner'), sub(`${ABS}/products/partner`)]);
+    expect(blockedByFreeing(moving.items, moving.desired).map((b) => `${label(b.item)} off ${label(b.freeing)}`)).toEqual(['subscription fabrikam off product partner']);
   });
 
   it('a display name moved on to a name nothing holds is no circle', () => {
