@@ -70,9 +70,9 @@ function property(properties: Json | undefined, path: string): Json | undefined 
 /**
  * Values APIM keeps unique among a service's resources, as keys: an API's path (its revisions share it: "Cannot
  * create API … with the same Path …"), the display name of kinds that must have unique ones (named values:
- * "Property with the same name already exist.", apiops #837; products: apiops #606; tags: apiops #855), and a link's target ("Link
- * already exists between specified …"). A write takes the values of its properties; a delete gives up those the
- * live resource held, an update those it changes.
+ * "Property with the same name already exist.", apiops #837; products: apiops #606; tags: apiops #855), and a
+ * link's target ("Link already exists between specified …"). A write takes the values of its properties; a delete
+ * gives up those the live resource held, an update those it changes.
  */
 export function uniqueClaims(kind: Kind, names: readonly string[], properties: Readonly<Record<string, Json | undefined>>, options: { targetFromName?: boolean } = {}): string[] {
   const spec = kindSpec(kind);
