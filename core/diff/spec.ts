@@ -80,14 +80,19 @@ function signatureOf(properties: JsonObject): Signature {
 const readInFull = (properties: JsonObject): boolean =>
   properties.templateParameters !== undefined || properties.responses !== undefined || properties.request !== undefined;
 
-function view(op: OperationContract): OperationView {
+// Signatures are compared for OpenAPI and Swagger documents only. APIM generates a GraphQL API's operations (its
+// query fields) and a SOAP API's (from WSDL) in ways of its own that this importer has not been checked against: a
+// difference there would re-import the API on every run (a GraphQL schema is compared as SDL instead).
+const SIGNED_FORMATS: ReadonlySet<ApiSpecification['format']> = new Set(['openapi-yaml', 'openapi-json', 'swagger-yaml', 'swagger-json']);
+
+function view(op: OperationContract, signed: boolean): OperationView {
   return {
     name: op.name.toLowerCase(),
     method: op.properties.method.toUpperCase(),
     urlTemplate: op.properties.urlTemplate,
     displayName: op.properties.displayName,
     description: op.properties.description ?? '',
-    signature: signatureOf(op.properties as unknown as JsonObject),
+    ...(signed ? { signature: signatureOf(op.properties as unknown as JsonObject) } : {}),
   };
 }
 
@@ -106,7 +111,8 @@ export function impliedBySpec(spec: ApiSpecification): Record<string, string> {
 
 /** Operations of a specification, or null when it does not parse (validation reports that, not the diff). */
 export function specOperations(spec: ApiSpecification): OperationView[] | null {
-  return imported(spec)?.operations.map(view) ?? null;
+  const signed = SIGNED_FORMATS.has(spec.format);
+  return imported(spec)?.operations.map((op) => view(op, signed)) ?? null;
 }
 
 /** Operations as the live State holds them (apiOperation resources of one API). */

@@ -611,6 +611,15 @@ describe('diffStates: GraphQL schemas', () => {
     expect(item?.spec?.changed).toContain('the GraphQL schema (types)');
   });
 
+  it("an operation's signature as APIM generates it for a GraphQL field is not compared (the schema is)", () => {
+    // the field as APIM lists it, then as a GET returns it, with a request and responses this importer does not make
+    const listed = { displayName: 'product', method: 'POST', urlTemplate: '/query/product', description: '' };
+    const inFull = { ...listed, templateParameters: [], request: { queryParameters: [], headers: [], representations: [{ contentType: 'application/json' }] }, responses: [{ statusCode: 200 }] };
+    const desired = State.from([api(SDL)]);
+    expect(diffStates(desired, State.from([api(), res('apiOperation', ['catalog', 'query-product'], listed), schema(SDL)])).items).toEqual([]);
+    expect(diffStates(desired, State.from([api(), res('apiOperation', ['catalog', 'query-product'], inFull), schema(SDL)])).items).toEqual([]);
+  });
+
   it('whitespace, comments and line endings of the SDL are no change', () => {
     const live = State.from([api(), operation, schema(SDL)]);
     const desired = State.from([api(`# the catalog\n${SDL.replace(/\n/g, '\r\n').replace('  sku: ID!\r\n  price', '    sku:   ID!\r\n\r\n  price')}`)]);
