@@ -261,12 +261,10 @@ export async function benchPublish(): Promise<void> {
   console.log(`  publisher CPU     : ${figure(cpus)} (${figure(cpus.map((ms) => (ms * 1000) / sum(perRegion)), ' µs')} per request); emulator CPU ${emulatorCpus.length ? figure(emulatorCpus) : '?'}`);
   const floor = rounds[rounds.length - 1]!.floorMs;
   if (floor !== null) console.log(`  machine floor     : ${floor.toFixed(0)} ms to send as many requests and nothing else (${(floor / bound).toFixed(2)} × the request bound); the publish takes ${(median(full) / floor).toFixed(2)} × that`);
-  {
-    const defaultsBound = Math.max((defaults.requestsPerRegion / DEFAULT_WRITE_CONCURRENCY) * LATENCY_MS, chain * LATENCY_MS);
-    console.log(
-      `  at the defaults   : ${defaults.ms.toFixed(0)} ms with ${DEFAULT_WRITE_CONCURRENCY} writes / ${DEFAULT_READ_CONCURRENCY} reads in flight per region (the publisher's own settings; one fresh process) = ${(defaults.ms / defaultsBound).toFixed(2)} × its request bound ${defaultsBound.toFixed(0)} ms; first write answered at ${defaults.firstWriteMs.toFixed(0)} ms`,
-    );
-  }
+  const defaultsBound = Math.max((defaults.requestsPerRegion / DEFAULT_WRITE_CONCURRENCY) * LATENCY_MS, chain * LATENCY_MS);
+  console.log(
+    `  at the defaults   : ${defaults.ms.toFixed(0)} ms with ${DEFAULT_WRITE_CONCURRENCY} writes / ${DEFAULT_READ_CONCURRENCY} reads in flight per region (the publisher's own settings; one fresh process) = ${(defaults.ms / defaultsBound).toFixed(2)} × its request bound ${defaultsBound.toFixed(0)} ms; first write answered at ${defaults.firstWriteMs.toFixed(0)} ms`,
+  );
   const throttled = rounds[rounds.length - 1]!.throttled;
   if (throttled) {
     console.log(

@@ -20,6 +20,7 @@
 // Exact edges keep the graph linear in the estate: 4,000 named values and 10,000 policies make ~10,000 edges, not
 // the 40 million of "every policy after every named value".
 import { KIND_NAMES, type Kind, ancestry, kindSpec } from '../core/kinds.ts';
+import { releasedClaims, uniqueClaims } from '../core/unique.ts';
 import { parseResourceId, relativeId, relativizeId } from '../core/files/ids.ts';
 import { linkTargetNames } from '../core/files/layout.ts';
 import type { PlanItem } from '../core/plan/types.ts';
@@ -65,37 +66,6 @@ function property(properties: Json | undefined, path: string): Json | undefined 
   let value = properties;
   for (const part of path.split('.')) value = value !== null && typeof value === 'object' && !Array.isArray(value) ? value[part] : undefined;
   return value;
-}
-
-/**
- * Values APIM keeps unique among a service's resources, as keys: an API's path (its revisions share it: "Cannot
- * create API … with the same Path …"), the display name of kinds that must have unique ones (named values:
- * "Property with the same name already exist.", apiops #837; products: apiops #606; tags: apiops #855), and a
- * link's target ("Link already exists between specified …"). A write takes the values of its properties; a delete
- * gives up those the live resource held, an update those it changes.
- */
-export function uniqueClaims(kind: Kind, names: readonly string[], properties: Readonly<Record<string, Json | undefined>>, options: { targetFromName?: boolean } = {}): string[] {
-  const spec = kindSpec(kind);
-  const parent = () => foldedKey(kind, names.slice(0, -1));
-  const claims: string[] = [];
-  if (kind === 'api' && !names[0]!.includes(';rev=') && typeof properties.path === 'string') claims.push(`api path\u0000${properties.path.toLowerCase()}`);
-  if (spec.props.uniqueDisplayName && typeof properties.displayName === 'string') claims.push(`${parent()} displayName\u0000${properties.displayName.toLowerCase()}`);
-  if (spec.link?.property) {
-    const value = properties[spec.link.property];
-    const target = typeof value === 'string' ? parseResourceId(value, [spec.link.target]) : null;
-    // Git's links hold no properties: their name says their target
-    const targetNames = target?.names ?? (options.targetFromName === false ? null : linkTargetNames(kind, names));
-    if (targetNames) claims.push(`${parent()} link\u0000${foldedKey(spec.link.target, targetNames)}`);
-  }
-  return claims;
-}
-
-/** What an item gives up of uniqueClaims: a delete all the live resource held, an update the values it changes. */
-export function releasedClaims(item: PlanItem): string[] {
-  const before: Record<string, Json | undefined> = {};
-  for (const change of item.changes) if (!change.path.includes('.') && change.before !== undefined) before[change.path] = change.before;
-  // a live link's name may be anything: its target is the one its property held
-  return uniqueClaims(item.kind, item.names, before, { targetFromName: false });
 }
 
 /**

@@ -7,7 +7,6 @@
 //   while the plan is computed when files changed —, apply, then record the commit and release the lock in one
 //   write.
 import { type Kind, KIND_NAMES, kindSpec } from '../core/kinds.ts';
-import { blockedByFreeing, swappedValues, takenByLive } from './dependencies.ts';
 import type { Target } from '../core/config/apiops.ts';
 import type { ExtractorFilter } from '../core/config/filter.ts';
 import { diffStates } from '../core/diff/diff.ts';
@@ -23,6 +22,7 @@ import { type Resource, type ResourceKey, State, parseResourceKey, resourceKey }
 import { isSystemResource } from '../core/system.ts';
 import { linkTargetNames } from '../core/files/layout.ts';
 import { type ApplyResult, applyPlan } from './apply.ts';
+import { blockedByFreeing, swappedValues, takenByLive } from './dependencies.ts';
 import { type RecordState, abandonedLock, acquireLock, commitAndRelease, lockedByAnother, readRecord, recordCommit, release } from './record.ts';
 
 export type TargetStatus = 'applied' | 'unchanged' | 'failed' | 'unreachable' | 'refused' | 'skipped' | 'planned';

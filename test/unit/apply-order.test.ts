@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { diffStates } from '../../core/diff/diff.ts';
 import type { PlanItem } from '../../core/plan/types.ts';
 import { type JsonObject, type Resource, State } from '../../core/state.ts';
-import { blockedByFreeing, freeingDeletes, releasedClaims, swappedValues, takenByLive, uniqueClaims, upsertDependencies } from '../../publisher/dependencies.ts';
+import { blockedByFreeing, freeingDeletes, swappedValues, takenByLive, upsertDependencies } from '../../publisher/dependencies.ts';
+import { releasedClaims, uniqueClaims } from '../../core/unique.ts';
 import { writableProperties } from '../../publisher/apply.ts';
 import { GraphCycleError, criticalPathLengths, runGraph } from '../../publisher/schedule.ts';
 

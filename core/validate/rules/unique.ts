@@ -4,7 +4,8 @@
 // apiops #855), after the first one was written.
 import { KIND_NAMES, kindSpec } from '../../kinds.ts';
 import { relativizeId } from '../../files/ids.ts';
-import { type Resource, foldedKey } from '../../state.ts';
+import type { Resource } from '../../state.ts';
+import { uniqueClaims } from '../../unique.ts';
 import { finding } from '../findings.ts';
 import type { ValidationContext } from '../context.ts';
 
@@ -27,19 +28,21 @@ export function checkUniqueValues(ctx: ValidationContext): void {
     }
     byPath.set(key, [...earlier, api]);
   }
+  // the display names of kinds that keep them unique, by the key the publisher orders its writes by
+  const byName = new Map<string, Resource>();
   for (const kind of KIND_NAMES) {
     if (!kindSpec(kind).props.uniqueDisplayName) continue;
-    // unique among the resources of one parent (the service, for named values and products)
-    const byName = new Map<string, Resource>();
     for (const resource of ctx.list(kind)) {
       const displayName = resource.properties.displayName;
-      if (typeof displayName !== 'string') continue;
-      const key = `${foldedKey(kind, resource.names.slice(0, -1))}\u0000${displayName.toLowerCase()}`;
-      const clash = byName.get(key);
-      if (clash) {
+      for (const claim of uniqueClaims(kind, resource.names, { displayName })) {
+        const clash = byName.get(claim);
+        if (!clash) {
+          byName.set(claim, resource);
+          continue;
+        }
         const at = ctx.atPointer(ctx.fileOf(resource, 'information'), '/properties/displayName', ctx.where(resource));
-        ctx.findings.push(finding('duplicate-unique-value', at, `display name '${displayName}' is also the display name of ${kindSpec(kind).title} '${clash.names.join('/')}': APIM keeps them unique`));
-      } else byName.set(key, resource);
+        ctx.findings.push(finding('duplicate-unique-value', at, `display name '${String(displayName)}' is also the display name of ${kindSpec(kind).title} '${clash.names.join('/')}': APIM keeps them unique`));
+      }
     }
   }
 }
