@@ -174,8 +174,8 @@ export function swappedValues(items: readonly PlanItem[], desired: State): PlanI
 /**
  * Writes taking a display name that a live resource keeps: one Git does not hold and the plan does not delete (an
  * instance configured by hand, a tag extracted elsewhere under another id: apiops #837, #855). APIM would refuse
- * the write after the rest of the plan was applied. Only what the live state read shows: a holder an incremental
- * run did not read is found by APIM itself, at apply.
+ * the write after the rest of the plan was applied. `live` must hold the collections of the kinds the plan gives a
+ * display name to: an incremental run lists them for this (target.ts withHolders).
  */
 export function takenByLive(items: readonly PlanItem[], desired: State, live: State): { item: PlanItem; holder: Resource; displayName: string }[] {
   const kinds = KIND_NAMES.filter((k) => kindSpec(k).props.uniqueDisplayName);
@@ -207,9 +207,12 @@ export function takenByLive(items: readonly PlanItem[], desired: State, live: St
  * them before the writes.
  */
 export function freeingDeletes(items: readonly PlanItem[], desired: State): PlanItem[] {
+  // (a plan that deletes nothing — every first publish to a region — frees nothing: no claims built)
+  const deletes = items.filter((i) => i.action === 'delete' && !i.cascade);
+  if (deletes.length === 0) return [];
   const taken = new Set(items.filter((i) => i.action !== 'delete' && !i.cascade).flatMap((i) => uniqueClaims(i.kind, i.names, desired.get(i.kind, i.names)?.properties ?? {})));
   if (taken.size === 0) return [];
-  return items.filter((i) => i.action === 'delete' && !i.cascade && releasedClaims(i).some((c) => taken.has(c)));
+  return deletes.filter((i) => releasedClaims(i).some((c) => taken.has(c)));
 }
 
 /**

@@ -172,6 +172,30 @@ async function readScoped(arm: Arm, scope: ReadonlySet<ResourceKey>): Promise<St
   return state;
 }
 
+/**
+ * An incremental run reads only what changed, so a live-only resource holding a display name the plan takes (an
+ * instance configured by hand, a tag extracted elsewhere under another id: apiops #837, #855) is not in its live
+ * state: APIM would refuse the write after the rest of the plan was applied. When the plan gives a resource of a
+ * kind with unique display names a new one (a create, or a display name changed), that kind's collection is read
+ * — a page per hundred resources, only then — for the refusal check (never for the diff: nothing read here
+ * becomes a delete).
+ */
+async function withHolders(arm: Arm, items: readonly PlanItem[], desired: State, live: State): Promise<State> {
+  const collections = new Map<string, { kind: Kind; parent: string[] }>();
+  for (const item of items) {
+    if (item.cascade || !kindSpec(item.kind).props.uniqueDisplayName) continue;
+    if (item.action === 'delete' || (item.action === 'update' && !item.changes.some((c) => c.path === 'displayName'))) continue;
+    if (typeof desired.get(item.kind, item.names)?.properties.displayName !== 'string') continue;
+    const parent = item.names.slice(0, -1);
+    collections.set(resourceKey(item.kind, parent), { kind: item.kind, parent });
+  }
+  if (collections.size === 0) return live;
+  const listed = await Promise.all(
+    [...collections.values()].map(async ({ kind, parent }) => (await arm.listAll(kind, parent)).map((c) => resourceFromArm(kind, [...parent, c.name], c))),
+  );
+  return State.from([...live.list(), ...listed.flat()]);
+}
+
 /** What the target holds of each secret named value Git gives a value for (APIM returns it only from listValue). */
 async function readSecrets(arm: Arm, desired: State, live: State, scope: ReadonlySet<ResourceKey> | undefined): Promise<Map<ResourceKey, string>> {
   const out = new Map<ResourceKey, string>();
@@ -229,7 +253,7 @@ async function planTarget(run: TargetRun, reads: TargetReads): Promise<TargetPla
   if ((tooMany || overMax) && !run.mode.allowMassDelete) {
     plan.refused = `the plan deletes ${deletes} of ${liveCount} resources (more than ${overMax ? `${run.mode.maxDeletions}` : `${run.mode.maxDeletePercent} %`}); pass --allow-mass-delete if that is intended`;
   }
-  const taken = plan.refused ? [] : takenByLive(plan.items, run.desired, live);
+  const taken = plan.refused ? [] : takenByLive(plan.items, run.desired, scope === null ? live : await withHolders(arm, plan.items, run.desired, live));
   if (taken.length > 0) {
     const what = taken.map(({ item, holder, displayName }) => `${kindSpec(item.kind).title} '${item.names.join('/')}' takes the display name '${displayName}', which ${kindSpec(holder.kind).title} '${holder.names.join('/')}' holds on the target and Git does not`);
     plan.refused = `${what.join('; ')}: APIM refuses a second holder — delete the live one (publish with --prune) or give one of them another display name`;

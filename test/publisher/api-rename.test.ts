@@ -106,6 +106,27 @@ describe('values APIM keeps unique (API paths, display names) when resources are
     expect(emulator.instance('westus').store.get('tag', ['partners-673e0548c5f6294c3c3daf2f'])).toBeUndefined();
   });
 
+  it('refuses the same in an incremental publish (which reads the tags because the commit creates one); the region catches up once the live one is gone', async () => {
+    const conn = connect({ subscriptionId: emulator.subscriptionId, resourceGroup: emulator.resourceGroup, serviceName: emulator.instances.westus!, endpoint: emulator.endpoint, caCert: emulator.caCert, credential: EMULATOR_CREDENTIAL });
+    const arm = new Arm(conn, { pollIntervalMs: 5 });
+    await arm.put('tag', ['vip-0c4f1e2a9b7d'], { properties: { displayName: 'VIP' } });
+    const commit = await repo.commit('a vip tag', { 'artifacts/tags/vip/tagInformation.json': '{\n  "properties": {\n    "displayName": "VIP"\n  }\n}\n' });
+    emulator.resetCounts();
+    const refused = await run(settings());
+    expect(refused.outcomes.map((o) => [o.target, o.status, o.plan.mode, o.plan.refused ?? ''])).toEqual([
+      ['eastus', 'applied', 'incremental', ''],
+      ['westus', 'refused', 'incremental', "tag 'vip' takes the display name 'VIP', which tag 'vip-0c4f1e2a9b7d' holds on the target and Git does not: APIM refuses a second holder — delete the live one (publish with --prune) or give one of them another display name"],
+    ]);
+    expect(Object.keys(emulator.counts().westus ?? {}).filter((k) => /^(PUT|PATCH|DELETE) /.test(k) && !k.endsWith(' namedValue'))).toEqual([]);
+    await arm.delete('tag', ['vip-0c4f1e2a9b7d']);
+    const caughtUp = await run(settings());
+    expect(caughtUp.outcomes.map((o) => [o.target, o.status, o.recorded])).toEqual([
+      ['eastus', 'unchanged', commit],
+      ['westus', 'applied', commit],
+    ]);
+    expect(emulator.instance('westus').store.get('tag', ['vip'])?.properties.displayName).toBe('VIP');
+  });
+
   it('refuses a product renamed with its display name kept while a subscription moves onto the new one (deleting the old first would delete the subscription and its keys)', async () => {
     const moves: Record<string, string | null> = {};
     for (const file of await filesBelow('artifacts/products/partner')) {
