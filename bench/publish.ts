@@ -3,8 +3,14 @@
 // Printed, never asserted. Targets: full publish ≤ 1.3 × lower bound, incremental < 1 s, diff < 5 s; with ARM's
 // token buckets on, a publish against the bucket's bound. Each figure is
 // the median of BENCH_ROUNDS rounds (default 3), each in a fresh process with a fresh emulator, with the range.
-// The rounds send 16 writes / 32 reads per region at once (BENCH_CONCURRENCY), twice the publisher's defaults; one
-// more full publish, in a fresh process, uses the publisher's own settings.
+// The full publish is measured twice over: at the publisher's own settings (8 writes / 16 reads in flight per
+// region: what a team runs, and the figure the target is read against), and at twice that (BENCH_CONCURRENCY,
+// default 16 / 32), where this benchmark's rounds also take the incremental publish and the diff.
+//
+// The lower bound is the busiest region's requests ÷ writes in flight × latency, and never less than the longest
+// chain of dependent writes × latency. Requests, not only writes: APIM answers an API's import 202 and only a
+// poll says it is done (its children written before that get 409), so each import costs two round trips whatever
+// the publisher does; the write-only figure is printed beside it.
 //
 // The lower bounds count latency only. On a small machine the publisher and the emulator also share the CPU, so
 // the benchmark measures a second floor: the same number of requests sent by a loop that does nothing else,
@@ -63,6 +69,8 @@ function peakMb(): number {
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+/** PUT, PATCH and DELETE requests among the emulator's counts of one region */
+const writesOf = (counts: Record<string, number> | undefined) => sum(Object.entries(counts ?? {}).filter(([k]) => /^(PUT|PATCH|DELETE) /.test(k)).map(([, n]) => n));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 /** `8402 ms (8107–8931)`: the median of the rounds and their range (this machine's speed drifts between runs) */
 function figure(xs: number[], unit: ' ms' | ' µs' | ' MB' | '×' = ' ms'): string {
@@ -94,6 +102,8 @@ interface DefaultsRound {
   ms: number;
   firstWriteMs: number;
   requestsPerRegion: number;
+  writesPerRegion: number;
+  cpuMs: number;
 }
 
 interface ThrottledRound {
@@ -138,7 +148,7 @@ async function throttledRound(): Promise<ThrottledRound> {
     const ms = performance.now() - started;
     if (result.outcomes.some((o) => o.status !== 'applied')) throw new Error(`the throttled publish did not apply: ${result.outcomes.map((o) => `${o.target} ${o.status} ${o.error ?? ''}`).join(', ')}`);
     // (the emulator counts what it served; a throttled request is answered 429 before it is counted)
-    const writes = sum(Object.values(await emulator.counts()).flatMap((c) => Object.entries(c).filter(([k]) => /^(PUT|PATCH|DELETE) /.test(k)).map(([, n]) => n)));
+    const writes = sum(Object.values(await emulator.counts()).map(writesOf));
     return { ms, writes, throttled: subscriptionGate(emulator.subscriptionId).throttled, boundMs: (Math.max(0, writes - BUCKET.capacity) / BUCKET.refillPerSecond) * 1000 };
   });
 }
@@ -149,16 +159,25 @@ async function throttledRound(): Promise<ThrottledRound> {
  */
 async function defaultsRound(): Promise<DefaultsRound> {
   return withEstate({ apis: APIS, operations: OPERATIONS }, async (emulator, repo) => {
+    await emulator.resetCounts();
     const started = performance.now();
     let firstWriteMs = 0;
     const log = (line: string) => {
       if (!firstWriteMs && line.includes(': ✓ ')) firstWriteMs = performance.now() - started;
     };
+    const cpu = process.cpuUsage();
     const result = await run({ configFile: repo.config, env: {}, pollIntervalMs: 5, allowMassDelete: false, apply: true, full: true, log });
     const ms = performance.now() - started;
+    const used = process.cpuUsage(cpu);
     if (result.outcomes.some((o) => o.status !== 'applied')) throw new Error(`the publish at the defaults did not apply: ${result.outcomes.map((o) => `${o.target} ${o.status}`).join(', ')}`);
     const counts = await emulator.counts();
-    return { ms, firstWriteMs, requestsPerRegion: Math.max(...REGIONS.map((r) => sum(Object.values(counts[r] ?? {})))) };
+    return {
+      ms,
+      firstWriteMs,
+      requestsPerRegion: Math.max(...REGIONS.map((r) => sum(Object.values(counts[r] ?? {})))),
+      writesPerRegion: Math.max(...REGIONS.map((r) => writesOf(counts[r]))),
+      cpuMs: (used.user + used.system) / 1000,
+    };
   });
 }
 
@@ -181,7 +200,7 @@ async function round(measureFloor: boolean): Promise<Round> {
     if (full.outcomes.some((o) => o.status !== 'applied')) throw new Error(`the full publish did not apply: ${full.outcomes.map((o) => `${o.target} ${o.status}`).join(', ')}`);
     const counts = await emulator.counts();
     const perRegion = REGIONS.map((r) => sum(Object.values(counts[r] ?? {})));
-    const writesPerRegion = REGIONS.map((r) => sum(Object.entries(counts[r] ?? {}).filter(([k]) => /^(PUT|PATCH|DELETE) /.test(k)).map(([, n]) => n)));
+    const writesPerRegion = REGIONS.map((r) => writesOf(counts[r]));
     // the longest chain of writes that must follow one another (an API's import, its policy, its ten operation
     // policies, one after another); the estate has no references the dependency graph would need the files for
     const upserts = (full.outcomes[0]?.plan.items ?? []).filter((i) => i.action !== 'delete' && !i.cascade);
@@ -194,7 +213,7 @@ async function round(measureFloor: boolean): Promise<Round> {
     started = performance.now();
     const inc = await run({ ...base, apply: true, full: false });
     const incMs = performance.now() - started;
-    const incWrites = Object.values(await emulator.counts()).map((c) => sum(Object.entries(c).filter(([k]) => /^(PUT|PATCH|DELETE) /.test(k)).map(([, n]) => n)));
+    const incWrites = Object.values(await emulator.counts()).map(writesOf);
 
     await emulator.resetCounts();
     started = performance.now();
@@ -236,35 +255,45 @@ function childRound<T>(flag: string, ...args: string[]): T {
 }
 
 export async function benchPublish(): Promise<void> {
-  console.log(`estate: ${APIS} APIs × ${OPERATIONS} operations; ${REGIONS.length} regions; ${LATENCY_MS} ms latency; per region ${CONCURRENCY} writes / ${READ_CONCURRENCY} reads in flight; ${ROUNDS} rounds, each in a fresh process`);
+  console.log(
+    `estate: ${APIS} APIs × ${OPERATIONS} operations; ${REGIONS.length} regions; ${LATENCY_MS} ms latency; ${ROUNDS} rounds of each figure, each in a fresh process with a fresh emulator`,
+  );
+  const defaults: DefaultsRound[] = [];
+  for (let r = 0; r < ROUNDS; r++) defaults.push(childRound<DefaultsRound>(DEFAULTS_FLAG));
   const rounds: Round[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     rounds.push(childRound<Round>(ROUND_FLAG, r === ROUNDS - 1 ? 'floor' : ''));
   }
-  const defaults = childRound<DefaultsRound>(DEFAULTS_FLAG);
   const { perRegion, writesPerRegion, chain, files } = rounds[rounds.length - 1]!;
-  // regions run in parallel: the bound is the busiest region's; within it, requests ÷ concurrency × latency,
+  // regions run in parallel: the bound is the busiest region's; within it, requests ÷ writes in flight × latency,
   // and never less than one round trip per write of the longest chain
-  const bound = Math.max(...perRegion.map((n) => (n / CONCURRENCY) * LATENCY_MS), chain * LATENCY_MS);
-  const writesBound = Math.max(...writesPerRegion.map((n) => (n / CONCURRENCY) * LATENCY_MS));
+  const boundAt = (requests: number, concurrency: number) => Math.max((requests / concurrency) * LATENCY_MS, chain * LATENCY_MS);
+
+  const dBound = boundAt(defaults[0]!.requestsPerRegion, DEFAULT_WRITE_CONCURRENCY);
+  const dWrites = boundAt(defaults[0]!.writesPerRegion, DEFAULT_WRITE_CONCURRENCY);
+  const dMs = defaults.map((d) => d.ms);
+  console.log(`full publish        : ${figure(dMs)} at the publisher's own settings (${DEFAULT_WRITE_CONCURRENCY} writes / ${DEFAULT_READ_CONCURRENCY} reads in flight per region); ${files} files, every region applied`);
+  console.log(`  requests/region   : ${defaults[0]!.requestsPerRegion} (writes ${defaults[0]!.writesPerRegion}); longest chain of dependent writes: ${chain}`);
+  console.log(`  lower bound       : ${dBound.toFixed(0)} ms (requests: writes and their LRO polls) / ${dWrites.toFixed(0)} ms (writes only)`);
+  console.log(`  ratio             : ${figure(dMs.map((ms) => ms / dBound), '×')} the request bound (target ≤ 1.3), ${figure(dMs.map((ms) => ms / dWrites), '×')} the write bound`);
+  console.log(`  first write       : answered ${figure(defaults.map((d) => d.firstWriteMs))} after the start (configuration, validation, reads, plans, locks)`);
+  console.log(`  publisher CPU     : ${figure(defaults.map((d) => d.cpuMs))}`);
+
+  const bound = boundAt(Math.max(...perRegion), CONCURRENCY);
+  const writesBound = boundAt(Math.max(...writesPerRegion), CONCURRENCY);
   const full = rounds.map((r) => r.fullMs);
-  console.log(`full publish        : ${figure(full)}; ${files} files, every region applied`);
-  console.log(`  requests/region   : ${perRegion.join(', ')} (writes ${writesPerRegion.join(', ')}); longest chain of dependent writes: ${chain}`);
+  console.log(`full publish, ×2    : ${figure(full)} at ${CONCURRENCY} writes / ${READ_CONCURRENCY} reads in flight per region; requests/region ${perRegion.join(', ')} (writes ${writesPerRegion.join(', ')})`);
   console.log(`  lower bound       : ${bound.toFixed(0)} ms (requests) / ${writesBound.toFixed(0)} ms (writes only)`);
-  console.log(`  ratio             : ${figure(full.map((ms) => ms / bound), '×')} the request bound (target ≤ 1.3), ${figure(full.map((ms) => ms / writesBound), '×')} the write bound`);
+  console.log(`  ratio             : ${figure(full.map((ms) => ms / bound), '×')} the request bound, ${figure(full.map((ms) => ms / writesBound), '×')} the write bound`);
   // where the time goes: nothing is written before the files are validated and every target is planned; then the
   // writes, against the same bound
-  console.log(`  first write       : answered ${figure(rounds.map((r) => r.firstWriteMs))} after the start (configuration, validation, reads, plans, locks)`);
+  console.log(`  first write       : answered ${figure(rounds.map((r) => r.firstWriteMs))} after the start`);
   console.log(`  writes from then  : ${figure(rounds.map((r) => r.fullMs - r.firstWriteMs))} = ${figure(rounds.map((r) => (r.fullMs - r.firstWriteMs) / bound), '×')} the request bound`);
   const cpus = rounds.map((r) => r.cpuMs);
   const emulatorCpus = rounds.flatMap((r) => (r.emulatorCpuMs === null ? [] : [r.emulatorCpuMs]));
   console.log(`  publisher CPU     : ${figure(cpus)} (${figure(cpus.map((ms) => (ms * 1000) / sum(perRegion)), ' µs')} per request); emulator CPU ${emulatorCpus.length ? figure(emulatorCpus) : '?'}`);
   const floor = rounds[rounds.length - 1]!.floorMs;
   if (floor !== null) console.log(`  machine floor     : ${floor.toFixed(0)} ms to send as many requests and nothing else (${(floor / bound).toFixed(2)} × the request bound); the publish takes ${(median(full) / floor).toFixed(2)} × that`);
-  const defaultsBound = Math.max((defaults.requestsPerRegion / DEFAULT_WRITE_CONCURRENCY) * LATENCY_MS, chain * LATENCY_MS);
-  console.log(
-    `  at the defaults   : ${defaults.ms.toFixed(0)} ms with ${DEFAULT_WRITE_CONCURRENCY} writes / ${DEFAULT_READ_CONCURRENCY} reads in flight per region (the publisher's own settings; one fresh process) = ${(defaults.ms / defaultsBound).toFixed(2)} × its request bound ${defaultsBound.toFixed(0)} ms; first write answered at ${defaults.firstWriteMs.toFixed(0)} ms`,
-  );
   const throttled = rounds[rounds.length - 1]!.throttled;
   if (throttled) {
     console.log(
@@ -272,7 +301,7 @@ export async function benchPublish(): Promise<void> {
     );
   }
   console.log(`incremental publish : ${figure(rounds.map((r) => r.incMs))} (target < 1000), warm: the second run of its process; ${rounds[0]!.incremental}`);
-  console.log(`diff of the estate  : ${figure(rounds.map((r) => r.diffMs))} (target < 5000); ${rounds[0]!.diff}`);
+  console.log(`diff of the estate  : ${figure(rounds.map((r) => r.diffMs))} (target < 5000) at ${READ_CONCURRENCY} reads in flight per region; ${rounds[0]!.diff}`);
   console.log(`peak memory         : ${figure(rounds.map((r) => r.peakMb), ' MB')} (a round's process)`);
 }
 
