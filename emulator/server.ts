@@ -183,7 +183,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // the latency knob is how long the instance takes to answer, counted from the request's arrival: reading the
-    // body and routing it are part of it, not added to it
+    // body, routing and handling it are part of it, not added to it
     const arrived = performance.now();
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', endpoint);
@@ -273,35 +273,51 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       const countKey = `${method} ${route && 'kind' in route ? route.kind : route?.type === 'revisions' ? 'api' : route?.type === 'operationResult' ? 'operationResult' : route?.type === 'service' ? 'service' : 'other'}`;
       instance.counts.set(countKey, (instance.counts.get(countKey) ?? 0) + 1);
       const k = instance.knobs;
-      const delay = k.latencyMs + (k.jitterMs > 0 ? Math.random() * k.jitterMs : 0) - (performance.now() - arrived);
-      if (delay > 0) await sleep(delay);
+      // The latency knob is how long the instance takes to answer, its own work included: the request is handled
+      // at once and its answer held until then. (Handled after the wait, the work of every request whose wait ended
+      // together — an import parses a whole document — would queue on the emulator's one thread and add to their
+      // latency, which APIM's many servers do not.) Faults are decided at once too: a region that is down changes
+      // nothing.
+      const answerAt = arrived + k.latencyMs + (k.jitterMs > 0 ? Math.random() * k.jitterMs : 0);
+      const held = async () => {
+        const delay = answerAt - performance.now();
+        if (delay > 0) await sleep(delay);
+      };
       if (k.down === 'hang' || (k.hangRate > 0 && Math.random() < k.hangRate)) {
         // never answer: the client's own timeout is what ends this request
         hung.add(res);
         res.on('close', () => hung.delete(res));
         return;
       }
-      if (k.down === 'unavailable') throw new ArmError(503, 'ServiceUnavailable', `The service '${instance.ids.serviceName}' is currently unavailable.`);
-      if (k.errorRate > 0 && Math.random() < k.errorRate) {
-        throw new ArmError(k.errorStatus, k.errorStatus === 503 ? 'ServiceUnavailable' : 'InternalServerError', 'Injected failure (emulator errorRate knob).');
-      }
-      if (!route) throw new ArmError(404, 'NotFound', `The requested resource '${url.pathname}' does not exist.`);
-      if (rawBody.length > 0 && method !== 'GET' && method !== 'HEAD' && method !== 'DELETE') {
-        try {
-          parsedBody = JSON.parse(rawBody.charCodeAt(0) === 0xfeff ? rawBody.slice(1) : rawBody);
-        } catch (error) {
-          throw new ArmError(400, 'InvalidRequestContent', `The request content was invalid and could not be deserialized: '${error instanceof Error ? error.message : String(error)}'.`);
+      let response: EngineResponse;
+      try {
+        if (k.down === 'unavailable') throw new ArmError(503, 'ServiceUnavailable', `The service '${instance.ids.serviceName}' is currently unavailable.`);
+        if (k.errorRate > 0 && Math.random() < k.errorRate) {
+          throw new ArmError(k.errorStatus, k.errorStatus === 503 ? 'ServiceUnavailable' : 'InternalServerError', 'Injected failure (emulator errorRate knob).');
         }
+        if (!route) throw new ArmError(404, 'NotFound', `The requested resource '${url.pathname}' does not exist.`);
+        if (rawBody.length > 0 && method !== 'GET' && method !== 'HEAD' && method !== 'DELETE') {
+          try {
+            parsedBody = JSON.parse(rawBody.charCodeAt(0) === 0xfeff ? rawBody.slice(1) : rawBody);
+          } catch (error) {
+            throw new ArmError(400, 'InvalidRequestContent', `The request content was invalid and could not be deserialized: '${error instanceof Error ? error.message : String(error)}'.`);
+          }
+        }
+        response = engine.handle(instance, {
+          method,
+          route,
+          query: url.searchParams,
+          headers: req.headers,
+          body: parsedBody,
+          apiVersion,
+          path: url.pathname,
+        });
+      } catch (error) {
+        // an error is answered after the latency too (an emulator bug at once, below)
+        if (error instanceof ArmError) await held();
+        throw error;
       }
-      const response = engine.handle(instance, {
-        method,
-        route,
-        query: url.searchParams,
-        headers: req.headers,
-        body: parsedBody,
-        apiVersion,
-        path: url.pathname,
-      });
+      await held();
       respond(response);
     } catch (error) {
       if (error instanceof ArmError) {
