@@ -11,7 +11,7 @@ export interface LiveTarget {
   serviceName: string;
   /** ARM endpoint; default https://management.azure.com (an emulator's, or a sovereign cloud's) */
   endpoint?: string;
-  /** PEM of a CA to trust besides the system's (the emulator's self-signed certificate) */
+  /** PEM of the CA to trust (the emulator's self-signed certificate): as Node's `ca`, it replaces the system's list */
   caCert?: string;
   credential: TokenCredential;
 }
