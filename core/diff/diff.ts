@@ -7,7 +7,7 @@ import { type Json, type JsonObject, type Resource, type ResourceKey, State, fol
 import type { PlanItem, PropertyChange, SpecChange } from '../plan/types.ts';
 import { unifiedDiff } from './lines.ts';
 import { GRAPHQL_SCHEMA_ID } from '../specs/types.ts';
-import { GRAPHQL_SCHEMA_CHANGE, compareOperations, graphQlSchemaChanged, impliedBySpec, liveOperations, specOperations } from './spec.ts';
+import { GRAPHQL_SCHEMA_CHANGE, compareOperations, graphQlSchemaChanged, impliedBySpec, liveOperations, operationMatchOf, specOperations } from './spec.ts';
 
 export interface DiffOptions {
   /** compare only these resources (incremental publishing: what changed between two commits); absent: all */
@@ -76,7 +76,7 @@ function compareSpecs(desired: Resource, live: Resource, liveState: State): Spec
   if (!want) return null;
   const ops = liveState.children('apiOperation', live.names);
   const have = ops.length > 0 || !live.specification ? liveOperations(ops) : (specOperations(live.specification) ?? []);
-  const change = compareOperations(want, have);
+  const change = compareOperations(want, have, operationMatchOf(desired.specification));
   if (desired.specification.format !== 'graphql') return change;
   // a GraphQL API's types live in its schema `graphql`, which its operations (the query fields) do not show
   const document = liveState.get('apiSchema', [live.names[0]!, GRAPHQL_SCHEMA_ID])?.properties.document;

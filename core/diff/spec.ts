@@ -158,13 +158,26 @@ function differences(d: OperationView, l: OperationView): string[] {
   return out;
 }
 
+/** How the operations of a specification are matched with the live ones: by name, or by method and URL template. */
+export type OperationMatch = 'name' | 'route';
+
+/**
+ * The match for a specification's format. APIM gives the operations of a WSDL import ids it generates, different
+ * in every instance (azure-docs #119237, apiops #538): a SOAP operation is known by its method and URL template
+ * (`POST /?soapAction=…`), which the WSDL fixes. An OpenAPI operation is known by its name (the operationId).
+ */
+export function operationMatchOf(spec: ApiSpecification): OperationMatch {
+  return spec.format === 'wsdl' ? 'route' : 'name';
+}
+
 /** Operations added, removed and changed (with what changed); null when nothing differs. */
-export function compareOperations(desired: OperationView[], live: OperationView[]): SpecChange | null {
-  const liveByName = new Map(live.map((o) => [o.name, o]));
-  const desiredNames = new Set(desired.map((o) => o.name));
+export function compareOperations(desired: OperationView[], live: OperationView[], match: OperationMatch = 'name'): SpecChange | null {
+  const key = match === 'route' ? (o: OperationView) => `${o.method} ${o.urlTemplate}` : (o: OperationView) => o.name;
+  const liveByKey = new Map(live.map((o) => [key(o), o]));
+  const desiredKeys = new Set(desired.map(key));
   const change: SpecChange = { added: [], removed: [], changed: [] };
   for (const d of desired) {
-    const l = liveByName.get(d.name);
+    const l = liveByKey.get(key(d));
     if (!l) {
       change.added.push(label(d));
       continue;
@@ -172,6 +185,6 @@ export function compareOperations(desired: OperationView[], live: OperationView[
     const what = differences(d, l);
     if (what.length > 0) change.changed.push(`${label(d)}: ${what.join(', ')}`);
   }
-  for (const l of live) if (!desiredNames.has(l.name)) change.removed.push(label(l));
+  for (const l of live) if (!desiredKeys.has(key(l))) change.removed.push(label(l));
   return change.added.length + change.removed.length + change.changed.length === 0 ? null : change;
 }

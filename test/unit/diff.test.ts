@@ -1,7 +1,9 @@
 // The semantic diff: what APIM decides itself never counts as a change, what Git changes always does, and the
 // items come out in an order the publisher can apply as is.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type DiffOptions, diffStates } from '../../core/diff/diff.ts';
+import { importSpec } from '../../core/specs/index.ts';
 import { LEVELS } from '../../core/kinds.ts';
 import { type JsonObject, type Resource, State, resourceKey } from '../../core/state.ts';
 
@@ -624,5 +626,31 @@ describe('diffStates: GraphQL schemas', () => {
     const live = State.from([api(), operation, schema(SDL)]);
     const desired = State.from([api(`# the catalog\n${SDL.replace(/\n/g, '\r\n').replace('  sku: ID!\r\n  price', '    sku:   ID!\r\n\r\n  price')}`)]);
     expect(diffStates(desired, live).items.filter((i) => i.spec?.changed.includes('the GraphQL schema (types)'))).toEqual([]);
+  });
+});
+
+describe('diffStates: SOAP operations', () => {
+  // APIM names a WSDL import's operations with ids it generates, different in every instance (azure-docs #119237)
+  const WSDL = readFileSync(new URL('../fixtures/specs/orders.wsdl', import.meta.url), 'utf8');
+  const api = (spec?: string) => res('api', ['orders'], { displayName: 'Orders', path: 'orders', protocols: ['https'], type: 'soap' }, spec === undefined ? {} : { specification: { format: 'wsdl', content: spec } });
+  const liveOperations = (rename: (urlTemplate: string) => string = (u) => u) =>
+    importSpec('wsdl', WSDL).operations.map((op, i) =>
+      res('apiOperation', ['orders', `62b35e88397726132ca74e${String(60 + i)}`], { displayName: op.properties.displayName, method: op.properties.method, urlTemplate: rename(op.properties.urlTemplate), description: op.properties.description ?? '' }),
+    );
+  const specItems = (live: Resource[]) => diffStates(State.from([api(WSDL)]), State.from([api(), ...live])).items.filter((i) => i.spec);
+
+  it('are matched by method and URL template (the soapAction), not by the ids APIM gave them', () => {
+    expect(liveOperations().length).toBeGreaterThan(1);
+    expect(specItems(liveOperations())).toEqual([]);
+  });
+
+  it('an operation whose soapAction changed is one removed and one added', () => {
+    const live = liveOperations();
+    const first = live[0]!;
+    live[0] = { ...first, properties: { ...first.properties, urlTemplate: `${String(first.properties.urlTemplate)}-old` } };
+    const [item] = specItems(live);
+    expect(item?.spec?.added).toHaveLength(1);
+    expect(item?.spec?.removed).toEqual([expect.stringContaining('-old')]);
+    expect(item?.spec?.changed).toEqual([]);
   });
 });
