@@ -124,7 +124,12 @@ export class State {
 
 function compareKeys(a: Resource, b: Resource): number {
   if (a.kind !== b.kind) return a.kind < b.kind ? -1 : 1;
-  const an = a.names.join('\u0000');
-  const bn = b.names.join('\u0000');
-  return an < bn ? -1 : an > bn ? 1 : 0;
+  // name by name: the order of the names joined with NUL (which no name holds), without a string per comparison
+  const n = Math.min(a.names.length, b.names.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.names[i]!;
+    const y = b.names[i]!;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return a.names.length - b.names.length;
 }

@@ -111,9 +111,19 @@ export function impliedBySpec(spec: ApiSpecification): Record<string, string> {
 
 /** Operations of a specification, or null when it does not parse (validation reports that, not the diff). */
 export function specOperations(spec: ApiSpecification): OperationView[] | null {
-  const signed = SIGNED_FORMATS.has(spec.format);
-  return imported(spec)?.operations.map((op) => view(op, signed)) ?? null;
+  const result = imported(spec);
+  if (!result) return null;
+  // one document, one import (shared, frozen): its views are made once, not again for every target's diff
+  let views = VIEWS.get(result);
+  if (!views) {
+    const signed = SIGNED_FORMATS.has(spec.format);
+    views = Object.freeze(result.operations.map((op) => Object.freeze(view(op, signed))));
+    VIEWS.set(result, views);
+  }
+  return views as OperationView[];
 }
+
+const VIEWS = new WeakMap<object, readonly OperationView[]>();
 
 /** Operations as the live State holds them (apiOperation resources of one API). */
 export function liveOperations(operations: readonly Resource[]): OperationView[] {
