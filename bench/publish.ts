@@ -27,7 +27,7 @@ import { upsertDependencies } from '../publisher/dependencies.ts';
 import { criticalPathLengths } from '../publisher/schedule.ts';
 import { Arm } from '../core/live/arm.ts';
 import { EMULATOR_CREDENTIAL, connect } from '../core/live/connect.ts';
-import { run } from '../publisher/run.ts';
+import { type RunSettings, run } from '../publisher/run.ts';
 import { DEFAULT_READ_CONCURRENCY, DEFAULT_WRITE_CONCURRENCY } from '../publisher/defaults.ts';
 import { subscriptionGate } from '../core/live/limiter.ts';
 import { type Workspace, createWorkspace } from '../demo/workspace.ts';
@@ -157,24 +157,31 @@ async function throttledRound(): Promise<ThrottledRound> {
   });
 }
 
+/** A full publish of the estate, timed: wall time, the first write answered, CPU of both processes, requests. */
+async function timedFullPublish(emulator: EmulatorProcess, settings: Omit<RunSettings, 'apply' | 'full' | 'log'>) {
+  await emulator.resetCounts();
+  const started = performance.now();
+  let firstWriteMs = 0;
+  const log = (line: string) => {
+    if (!firstWriteMs && line.includes(': ✓ ')) firstWriteMs = performance.now() - started;
+  };
+  const cpu = process.cpuUsage();
+  const emulatorCpu = emulator.cpuMs();
+  const result = await run({ ...settings, apply: true, full: true, log });
+  const ms = performance.now() - started;
+  const emulatorCpuMs = emulatorCpu === undefined ? null : (emulator.cpuMs() ?? 0) - emulatorCpu;
+  const used = process.cpuUsage(cpu);
+  if (result.outcomes.some((o) => o.status !== 'applied')) throw new Error(`the full publish did not apply: ${result.outcomes.map((o) => `${o.target} ${o.status}`).join(', ')}`);
+  return { result, ms, firstWriteMs, cpuMs: (used.user + used.system) / 1000, emulatorCpuMs, counts: await emulator.counts() };
+}
+
 /**
- * The same full publish with the publisher's own settings (no concurrency given): the figure a team sees. Fewer
- * requests in flight leave this two-core machine's CPU less contended, so wall time tracks the latency bound.
+ * The full publish with the publisher's own settings (no concurrency given), then the diff: the figures a team
+ * sees. Fewer requests in flight leave this two-core machine's CPU less contended.
  */
 async function defaultsRound(): Promise<DefaultsRound> {
   return withEstate({ apis: APIS, operations: OPERATIONS }, async (emulator, repo) => {
-    await emulator.resetCounts();
-    const started = performance.now();
-    let firstWriteMs = 0;
-    const log = (line: string) => {
-      if (!firstWriteMs && line.includes(': ✓ ')) firstWriteMs = performance.now() - started;
-    };
-    const cpu = process.cpuUsage();
-    const result = await run({ configFile: repo.config, env: {}, pollIntervalMs: 5, allowMassDelete: false, apply: true, full: true, log });
-    const ms = performance.now() - started;
-    const used = process.cpuUsage(cpu);
-    if (result.outcomes.some((o) => o.status !== 'applied')) throw new Error(`the publish at the defaults did not apply: ${result.outcomes.map((o) => `${o.target} ${o.status}`).join(', ')}`);
-    const counts = await emulator.counts();
+    const { ms, firstWriteMs, cpuMs, counts } = await timedFullPublish(emulator, { configFile: repo.config, env: {}, pollIntervalMs: 5, allowMassDelete: false });
     // and the diff of the estate at the publisher's own read concurrency, as `apiops diff` runs it
     const diffStarted = performance.now();
     const diff = await run({ configFile: repo.config, env: {}, allowMassDelete: false, apply: false, full: true });
@@ -185,7 +192,7 @@ async function defaultsRound(): Promise<DefaultsRound> {
       firstWriteMs,
       requestsPerRegion: Math.max(...REGIONS.map((r) => sum(Object.values(counts[r] ?? {})))),
       writesPerRegion: Math.max(...REGIONS.map((r) => writesOf(counts[r]))),
-      cpuMs: (used.user + used.system) / 1000,
+      cpuMs,
       diffMs,
     };
   });
@@ -195,20 +202,7 @@ async function defaultsRound(): Promise<DefaultsRound> {
 async function round(measureFloor: boolean): Promise<Round> {
   return withEstate({ apis: APIS, operations: OPERATIONS }, async (emulator, repo, files) => {
     const base = { configFile: repo.config, env: {}, pollIntervalMs: 5, concurrency: CONCURRENCY, readConcurrency: READ_CONCURRENCY, allowMassDelete: false };
-    await emulator.resetCounts();
-    let started = performance.now();
-    let firstWriteMs = 0;
-    const log = (line: string) => {
-      if (!firstWriteMs && line.includes(': ✓ ')) firstWriteMs = performance.now() - started;
-    };
-    const cpu = process.cpuUsage();
-    const emulatorCpu = emulator.cpuMs();
-    const full = await run({ ...base, apply: true, full: true, log });
-    const fullMs = performance.now() - started;
-    const emulatorCpuMs = emulatorCpu === undefined ? null : (emulator.cpuMs() ?? 0) - emulatorCpu;
-    const used = process.cpuUsage(cpu);
-    if (full.outcomes.some((o) => o.status !== 'applied')) throw new Error(`the full publish did not apply: ${full.outcomes.map((o) => `${o.target} ${o.status}`).join(', ')}`);
-    const counts = await emulator.counts();
+    const { result: full, ms: fullMs, firstWriteMs, cpuMs, emulatorCpuMs, counts } = await timedFullPublish(emulator, base);
     const perRegion = REGIONS.map((r) => sum(Object.values(counts[r] ?? {})));
     const writesPerRegion = REGIONS.map((r) => writesOf(counts[r]));
     // the longest chain of writes that must follow one another (an API's import, its policy, its ten operation
@@ -220,7 +214,7 @@ async function round(measureFloor: boolean): Promise<Round> {
     await writeFile(file, (await readFile(file, 'utf8')).replace('<value>3</value>', '<value>3-changed</value>'));
     await repo.commit('one operation policy');
     await emulator.resetCounts();
-    started = performance.now();
+    let started = performance.now();
     const inc = await run({ ...base, apply: true, full: false });
     const incMs = performance.now() - started;
     const incWrites = Object.values(await emulator.counts()).map(writesOf);
@@ -236,7 +230,7 @@ async function round(measureFloor: boolean): Promise<Round> {
     return {
       fullMs,
       firstWriteMs,
-      cpuMs: (used.user + used.system) / 1000,
+      cpuMs,
       emulatorCpuMs,
       incMs,
       diffMs,
