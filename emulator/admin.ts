@@ -29,6 +29,8 @@ const KNOB_TYPES: Record<keyof InstanceKnobs, (v: unknown) => boolean> = {
   errorRate: (v) => typeof v === 'number' && v >= 0 && v <= 1,
   errorStatus: (v) => v === 500 || v === 503,
   hangRate: (v) => typeof v === 'number' && v >= 0 && v <= 1,
+  hangNext: (v) => Number.isInteger(v) && (v as number) >= 0,
+  loseNext: (v) => Number.isInteger(v) && (v as number) >= 0,
   importBusyMs: (v) => typeof v === 'number' && v >= 0,
   lroDurationMs: (v) => typeof v === 'number' && v >= 0,
 };

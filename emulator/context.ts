@@ -32,6 +32,10 @@ export interface InstanceKnobs {
   errorStatus: 500 | 503;
   /** share of requests (0..1) that never get an answer */
   hangRate: number;
+  /** the next this many requests never get an answer (counted down): one lost answer, deterministically */
+  hangNext: number;
+  /** the next this many writes (PUT, PATCH, DELETE) are carried out but their answers never sent */
+  loseNext: number;
   /** after an API import, writes to that API answer 409 "Operation on the API is in progress" for this long */
   importBusyMs: number;
   /** how long long-running operations stay InProgress */
@@ -45,6 +49,8 @@ export const DEFAULT_KNOBS: InstanceKnobs = {
   errorRate: 0,
   errorStatus: 503,
   hangRate: 0,
+  hangNext: 0,
+  loseNext: 0,
   importBusyMs: 0,
   lroDurationMs: 0,
 };

@@ -283,7 +283,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
         const delay = answerAt - performance.now();
         if (delay > 0) await sleep(delay);
       };
-      if (k.down === 'hang' || (k.hangRate > 0 && Math.random() < k.hangRate)) {
+      if (k.down === 'hang' || (k.hangNext > 0 && k.hangNext--) || (k.hangRate > 0 && Math.random() < k.hangRate)) {
         // never answer: the client's own timeout is what ends this request
         hung.add(res);
         res.on('close', () => hung.delete(res));
@@ -318,6 +318,13 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
         throw error;
       }
       await held();
+      if (k.loseNext > 0 && (method === 'PUT' || method === 'PATCH' || method === 'DELETE')) {
+        // carried out, but the answer is lost on its way: the client's timeout ends the request
+        k.loseNext--;
+        hung.add(res);
+        res.on('close', () => hung.delete(res));
+        return;
+      }
       respond(response);
     } catch (error) {
       if (error instanceof ArmError) {

@@ -133,7 +133,12 @@ export async function recordCommit(arm: Arm, input: { commit: string; etag: stri
 /** Records the commit the target now fully holds and releases the lock, in one compare-and-swap write. */
 export async function commitAndRelease(arm: Arm, input: { commit: string | null; etag: string }): Promise<void> {
   const record: TargetRecord = { commit: input.commit, at: new Date().toISOString(), lock: null };
-  if (!(await write(arm, record, input.etag))) throw new Error('the target record changed while this run held the lock');
+  if (await write(arm, record, input.etag)) return;
+  // the write's answer was lost and it was sent again (retry.ts): the second answer is 412 against the record
+  // the first one wrote — which holds what this run meant to record
+  const now = await readRecord(arm);
+  if (now.record.commit === input.commit && !now.record.lock) return;
+  throw new Error('the target record changed while this run held the lock');
 }
 
 /** Releases the lock without recording a commit (the run failed or had nothing to do). */

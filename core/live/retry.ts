@@ -4,9 +4,13 @@
 // - 409 "Operation on the API is in progress" (PessimisticConcurrencyConflict while an import settles; apiops #141, #379, #497),
 // - 412 (a concurrent writer changed the entity; apiops retries it too),
 // - 422 ManagementApiRequestFailed (APIM could not reach its own management endpoint; apiops #497, #689),
-// - 5xx after the SDK's attempts.
+// - 5xx after the SDK's attempts,
+// - a request with no answer within the timeout: core-rest-pipeline aborts it and throws an AbortError, which
+//   its retry policy never retries (it retries RestErrors only), so one lost answer failed a region's publish.
+//   Every request the toolkit sends may be sent again: GET, PUT (a whole resource), DELETE and the read-only
+//   POST listValue — a PUT whose answer was lost and that is sent again writes the same thing.
 // Backoff is exponential with full jitter, and honours Retry-After when the service gives one.
-import type { PipelinePolicy, PipelineResponse } from '@azure/core-rest-pipeline';
+import { type PipelinePolicy, type PipelineRequest, type PipelineResponse, RestError } from '@azure/core-rest-pipeline';
 
 export interface RetrySettings {
   maxRetries: number;
@@ -48,13 +52,37 @@ export function backoffMs(attempt: number, settings: RetrySettings): number {
   return Math.round(cap / 2 + Math.random() * (cap / 2));
 }
 
+/** The request timed out (nothing else aborts the toolkit's requests: it passes no abort signal of its own). */
+function timedOut(error: unknown, request: PipelineRequest): boolean {
+  return error instanceof Error && error.name === 'AbortError' && !request.abortSignal?.aborted;
+}
+
+/** What a request that got no answer in time fails with: which request, how long, how often. */
+export function timeoutError(request: PipelineRequest, attempts: number): RestError {
+  const url = new URL(request.url);
+  const times = attempts === 1 ? 'once' : `${attempts} times`;
+  return new RestError(`no answer within ${request.timeout} ms to ${request.method} ${url.host}${url.pathname} (sent ${times})`, { code: 'REQUEST_TIMEOUT', request });
+}
+
 export function apimRetryPolicy(settings: RetrySettings = DEFAULT_RETRY, sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms))): PipelinePolicy {
   return {
     name: 'apiopsApimRetryPolicy',
     async sendRequest(request, next) {
       let attempt = 0;
+      let timeouts = 0;
       for (;;) {
-        const response = await next(request);
+        let response: PipelineResponse;
+        try {
+          response = await next(request);
+        } catch (error) {
+          if (!timedOut(error, request)) throw error;
+          // a region that does not answer at all fails as one that answers 5xx does: after a bounded few tries
+          // (the error is not one the SDK's retry policy, outside this one, would send again)
+          timeouts++;
+          if (attempt >= settings.maxRetries || timeouts > (settings.maxServerErrorRetries ?? settings.maxRetries)) throw timeoutError(request, timeouts);
+          await sleep(backoffMs(attempt++, settings));
+          continue;
+        }
         if (attempt >= settings.maxRetries || !isTransient(response.status, response.bodyAsText ?? undefined)) return response;
         if (response.status >= 500 && attempt >= (settings.maxServerErrorRetries ?? settings.maxRetries)) return response;
         // a 412 on a conditional write is a lost compare-and-swap, not a transient fault: the caller decides

@@ -107,9 +107,11 @@ describe('faults', () => {
     }
   });
 
-  it('refuses unknown knobs', async () => {
+  it('refuses unknown knobs, and counts that are not whole numbers', async () => {
     const res = await admin('PATCH', 'instances/eastus/knobs', { warpSpeed: 9 });
     expect(res.status).toBe(400);
+    expect((await admin('PATCH', 'instances/eastus/knobs', { hangNext: 1.5 })).status).toBe(400);
+    expect((await admin('PATCH', 'instances/eastus/knobs', { loseNext: -1 })).status).toBe(400);
   });
 });
 

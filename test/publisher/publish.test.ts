@@ -212,6 +212,32 @@ describe('publishing the sample estate to three regions', () => {
       ['northeurope', 'unreachable'],
     ]);
     expect(result.outcomes.filter((o) => o.target !== 'northeurope').map((o) => o.recorded)).toEqual([head, head]);
+    // sent again once after the first timeout, then given up, saying what got no answer
+    expect(result.outcomes.find((o) => o.target === 'northeurope')?.error).toMatch(/no answer within 2000 ms to GET .* \(sent 2 times\)/);
+  });
+
+  it('survives answers lost on the way: a read that never came back, a lock write carried out and sent again', async () => {
+    const file = 'artifacts/apis/conference-api/operations/submit-feedback/policy.xml';
+    const before = await repo.read(file);
+    const commit = await repo.commit('feedback bodies up to 3 KiB', { [file]: before.replace(/max-size="\d+"/, 'max-size="3072"') });
+    const quick = settings({ retry: { maxRetries: 6, maxServerErrorRetries: 1, sdkMaxRetries: 1, baseDelayMs: 20, maxDelayMs: 200, requestTimeoutMs: 400 } });
+    // westus: its first request (the record's read) gets no answer; eastus: its first write (the lock) is carried
+    // out unanswered, so the one sent again meets an ETag that has moved on (412) and the lock is taken anew
+    emulator.setKnobs('westus', { hangNext: 1 });
+    emulator.setKnobs('eastus', { loseNext: 1 });
+    try {
+      const result = await run(quick);
+      expect(result.outcomes.map((o) => [o.target, o.status, o.error ?? ''])).toEqual(LABELS.map((l) => [l, 'applied', '']));
+      expect(recorded(result)).toEqual(Object.fromEntries(LABELS.map((l) => [l, commit])));
+      expect(emulator.instance('eastus').knobs.loseNext).toBe(0);
+    } finally {
+      for (const label of LABELS) emulator.setKnobs(label, { hangNext: 0, loseNext: 0 });
+    }
+    expect(await repo.read(file)).toContain('max-size="3072"');
+    const diff = await run(settings({ apply: false, full: true }));
+    expect(hasChanges(diff.plan)).toBe(false);
+    await repo.commit('feedback bodies as before', { [file]: before });
+    expect((await run(settings())).outcomes.map((o) => o.status)).toEqual(LABELS.map(() => 'applied'));
   });
 
   it('never moves a region back when two publishes of different commits run at once', async () => {

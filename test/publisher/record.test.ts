@@ -25,7 +25,7 @@ const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);
 
 beforeAll(async () => {
-  emulator = await startCheckedEmulator({ instances: ['one', 'two'] });
+  emulator = await startCheckedEmulator({ instances: ['one', 'two', 'three'] });
 });
 
 afterAll(async () => {
@@ -73,5 +73,25 @@ describe('the target record and its lock', () => {
     const taken = await acquireLock(arm, { owner: 'run-3', commit: B, seen });
     expect(taken.unchanged).toBe(false);
     expect(taken.state.record.commit).toBe(A);
+  });
+
+  it('records the commit when the answer to its write was lost and the write sent again met its own ETag change', async () => {
+    const conn = connect(
+      { subscriptionId: emulator.subscriptionId, resourceGroup: emulator.resourceGroup, serviceName: emulator.instances.three!, endpoint: emulator.endpoint, caCert: emulator.caCert, credential: EMULATOR_CREDENTIAL },
+      { retry: { maxRetries: 4, maxServerErrorRetries: 1, baseDelayMs: 10, maxDelayMs: 50, requestTimeoutMs: 300 } },
+    );
+    const arm = new Arm(conn, { pollIntervalMs: 5 });
+    const taken = await acquireLock(arm, { owner: 'run-lost', commit: A });
+    emulator.resetCounts();
+    emulator.setKnobs('three', { loseNext: 1 });
+    await commitAndRelease(arm, { commit: A, etag: taken.state.etag });
+    // written, unanswered; sent again → 412; read back: the record is the one this run wrote
+    expect(emulator.counts().three?.['PUT namedValue']).toBe(2);
+    const after = await readRecord(arm);
+    expect([after.record.commit, after.record.lock]).toEqual([A, null]);
+    // a record another run changed meanwhile still fails the release
+    const again = await acquireLock(arm, { owner: 'run-late', commit: B });
+    await expect(commitAndRelease(arm, { commit: B, etag: '"stale"' })).rejects.toThrow('the target record changed while this run held the lock');
+    await commitAndRelease(arm, { commit: B, etag: again.state.etag });
   });
 });

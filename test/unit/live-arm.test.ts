@@ -85,4 +85,30 @@ describe('core/live Arm', () => {
       emulator.setThrottling({ enabled: false, omitRetryAfter: false });
     }
   });
+
+  it('sends a request again when its answer never came (core-rest-pipeline alone throws the timeout at once)', async () => {
+    const impatient = new Arm(
+      connect(
+        { subscriptionId: emulator.subscriptionId, resourceGroup: emulator.resourceGroup, serviceName: emulator.instances.eastus!, endpoint: emulator.endpoint, caCert: emulator.caCert, credential: EMULATOR_CREDENTIAL },
+        { retry: { maxRetries: 6, maxServerErrorRetries: 1, baseDelayMs: 20, maxDelayMs: 200, requestTimeoutMs: 300 } },
+      ),
+    );
+    emulator.resetCounts();
+    // a write carried out whose answer was lost: sent again, it writes the same thing
+    emulator.setKnobs('eastus', { loseNext: 1 });
+    await impatient.put('tag', ['lost-answer'], { properties: { displayName: 'Lost answer' } });
+    // a read that got no answer
+    emulator.setKnobs('eastus', { hangNext: 1 });
+    expect((await impatient.get('tag', ['lost-answer']))?.properties.displayName).toBe('Lost answer');
+    expect([emulator.counts().eastus?.['PUT tag'], emulator.counts().eastus?.['GET tag']]).toEqual([2, 2]);
+
+    // an instance that never answers fails after the bounded tries, saying what got no answer
+    emulator.setKnobs('eastus', { down: 'hang' });
+    try {
+      const error = await impatient.get('tag', ['lost-answer']).catch((e: unknown) => e);
+      expect(String((error as Error).message)).toMatch(/^no answer within 300 ms to GET 127\.0\.0\.1:\d+\/subscriptions\/.*\/tags\/lost-answer \(sent 2 times\)$/);
+    } finally {
+      emulator.setKnobs('eastus', { down: false });
+    }
+  });
 });
