@@ -5,7 +5,9 @@
 // the median of BENCH_ROUNDS rounds (default 3), each in a fresh process with a fresh emulator, with the range.
 // The full publish and the diff are measured twice over: at the publisher's own settings (8 writes / 16 reads in
 // flight per region: what a team runs, and the figures the targets are read against), and at twice that
-// (BENCH_CONCURRENCY, default 16 / 32), where this benchmark's rounds also take the incremental publish.
+// (BENCH_CONCURRENCY, default 16 / 32), where this benchmark's rounds also take the incremental publish. The diff
+// at the defaults is also timed as a command, start to exit, as the CLI and as the Action's bundle, and so is a
+// one-file incremental publish by the Action's bundle.
 //
 // The lower bound is the busiest region's requests ÷ writes in flight × latency, and never less than the longest
 // chain of dependent writes × latency. Requests, not only writes: APIM answers an API's import 202 and only a
@@ -32,8 +34,10 @@ import { DEFAULT_READ_CONCURRENCY, DEFAULT_WRITE_CONCURRENCY } from '../publishe
 import { subscriptionGate } from '../core/live/limiter.ts';
 import { type Workspace, createWorkspace } from '../demo/workspace.ts';
 import { writeSyntheticEstate } from '../demo/synthetic.ts';
+import { buildAction } from '../core/github/build.ts';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
+const BIN = fileURLToPath(new URL('../bin/apiops.js', import.meta.url));
 const RUN_TS = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));
 const APIS = Number(process.env.BENCH_APIS ?? 300);
 const OPERATIONS = Number(process.env.BENCH_OPERATIONS ?? 10);
@@ -106,8 +110,16 @@ interface DefaultsRound {
   requestsPerRegion: number;
   writesPerRegion: number;
   cpuMs: number;
-  /** `apiops diff` of the estate afterwards, at the default read concurrency */
+  /** `apiops diff` of the estate afterwards, at the default read concurrency (run() in the round's process) */
   diffMs: number;
+  /** the same diff as a command in a process of its own, start to exit: the CLI (tsx compiles on load) */
+  cliDiffMs: number;
+  /** … and the publisher Action's bundle, as a pull request's check runs it */
+  actionDiffMs: number;
+  /** a one-file incremental publish by the Action's bundle, start to exit, as a push to main runs it */
+  actionIncrementalMs: number;
+  /** its writes per region */
+  actionIncrementalWrites: number[];
 }
 
 interface ThrottledRound {
@@ -176,10 +188,22 @@ async function timedFullPublish(emulator: EmulatorProcess, settings: Omit<RunSet
 }
 
 /**
+ * A command as a user waits for it: a process of its own, from start to exit (loading the code, cold compilation,
+ * a heap that starts small), which run() in a warm process does not pay. Exit 0 (a diff: no changes).
+ */
+function timedCommand(args: string[], env: Record<string, string> = {}): number {
+  const started = performance.now();
+  const child = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
+  const ms = performance.now() - started;
+  if (child.status !== 0) throw new Error(`${args.join(' ')} exited ${child.status}: ${(child.stderr || child.stdout).slice(-2000)}`);
+  return ms;
+}
+
+/**
  * The full publish with the publisher's own settings (no concurrency given), then the diff: the figures a team
  * sees. Fewer requests in flight leave this two-core machine's CPU less contended.
  */
-async function defaultsRound(): Promise<DefaultsRound> {
+async function defaultsRound(actionBundle: string): Promise<DefaultsRound> {
   return withEstate({ apis: APIS, operations: OPERATIONS }, async (emulator, repo) => {
     const { ms, firstWriteMs, cpuMs, counts } = await timedFullPublish(emulator, { configFile: repo.config, env: {}, pollIntervalMs: 5, allowMassDelete: false });
     // and the diff of the estate at the publisher's own read concurrency, as `apiops diff` runs it
@@ -187,6 +211,18 @@ async function defaultsRound(): Promise<DefaultsRound> {
     const diff = await run({ configFile: repo.config, env: {}, allowMassDelete: false, apply: false, full: true });
     const diffMs = performance.now() - diffStarted;
     if (diff.plan.targets.some((t) => t.items.length > 0)) throw new Error('the diff at the defaults found changes after the publish');
+    const cliDiffMs = timedCommand([BIN, 'diff', '--config', repo.config]);
+    const out = await mkdtemp(join(tmpdir(), 'apiops-bench-action-'));
+    const action = { APIOPS_ACTION_ENTRY: 'publisher', INPUT_CONFIG: repo.config, RUNNER_TEMP: out, GITHUB_OUTPUT: join(out, 'output'), GITHUB_STEP_SUMMARY: join(out, 'summary') };
+    const actionDiffMs = timedCommand([actionBundle], { ...action, INPUT_COMMAND: 'diff' });
+    const file = join(repo.artifacts, 'apis', 'api-7', 'operations', 'op-3', 'policy.xml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('<value>3</value>', '<value>3-by-the-action</value>'));
+    await repo.commit('one operation policy, published by the Action');
+    await emulator.resetCounts();
+    const actionIncrementalMs = timedCommand([actionBundle], { ...action, INPUT_COMMAND: 'publish' });
+    const published = await emulator.counts();
+    const actionIncrementalWrites = REGIONS.map((r) => writesOf(published[r]));
+    await rm(out, { recursive: true, force: true });
     return {
       ms,
       firstWriteMs,
@@ -194,6 +230,10 @@ async function defaultsRound(): Promise<DefaultsRound> {
       writesPerRegion: Math.max(...REGIONS.map((r) => writesOf(counts[r]))),
       cpuMs,
       diffMs,
+      cliDiffMs,
+      actionDiffMs,
+      actionIncrementalMs,
+      actionIncrementalWrites,
     };
   });
 }
@@ -263,8 +303,12 @@ export async function benchPublish(): Promise<void> {
   console.log(
     `estate: ${APIS} APIs × ${OPERATIONS} operations; ${REGIONS.length} regions; ${LATENCY_MS} ms latency; ${ROUNDS} rounds of each figure, each in a fresh process with a fresh emulator`,
   );
+  // the publisher Action as its release ships it: one bundled file (built here, beside nothing of the repository's)
+  const actionDir = await mkdtemp(join(tmpdir(), 'apiops-bench-bundle-'));
+  const { file: actionBundle } = await buildAction('publisher', { outfile: join(actionDir, 'publisher.js') });
   const defaults: DefaultsRound[] = [];
-  for (let r = 0; r < ROUNDS; r++) defaults.push(childRound<DefaultsRound>(DEFAULTS_FLAG));
+  for (let r = 0; r < ROUNDS; r++) defaults.push(childRound<DefaultsRound>(DEFAULTS_FLAG, actionBundle));
+  await rm(actionDir, { recursive: true, force: true });
   const rounds: Round[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     rounds.push(childRound<Round>(ROUND_FLAG, r === ROUNDS - 1 ? 'floor' : ''));
@@ -306,10 +350,12 @@ export async function benchPublish(): Promise<void> {
     );
   }
   console.log(`incremental publish : ${figure(rounds.map((r) => r.incMs))} (target < 1000), warm: the second run of its process; ${rounds[0]!.incremental}`);
+  console.log(`  as a command      : ${figure(defaults.map((d) => d.actionIncrementalMs))} the Action's bundle, a process of its own from start to exit (loading the code, validating every file cold); writes/region ${defaults[0]!.actionIncrementalWrites.join(', ')}`);
   console.log(`diff of the estate  : ${figure(rounds.map((r) => r.diffMs))} (target < 5000) at ${READ_CONCURRENCY} reads in flight per region; ${rounds[0]!.diff}`);
-  console.log(`  at the defaults   : ${figure(defaults.map((d) => d.diffMs))} at ${DEFAULT_READ_CONCURRENCY} reads in flight per region (bound ${((rounds[0]!.diffRequests / DEFAULT_READ_CONCURRENCY) * LATENCY_MS).toFixed(0)} ms)`);
+  console.log(`  at the defaults   : ${figure(defaults.map((d) => d.diffMs))} at ${DEFAULT_READ_CONCURRENCY} reads in flight per region (bound ${((rounds[0]!.diffRequests / DEFAULT_READ_CONCURRENCY) * LATENCY_MS).toFixed(0)} ms), run() after the publish in its process`);
+  console.log(`  as a command      : ${figure(defaults.map((d) => d.actionDiffMs))} the Action's bundle, ${figure(defaults.map((d) => d.cliDiffMs))} \`apiops diff\` (tsx), each a process of its own from start to exit`);
   console.log(`peak memory         : ${figure(rounds.map((r) => r.peakMb), ' MB')} (a round's process)`);
 }
 
 if (process.argv[2] === ROUND_FLAG) console.log(JSON.stringify(await round(process.argv[3] === 'floor')));
-if (process.argv[2] === DEFAULTS_FLAG) console.log(JSON.stringify(await defaultsRound()));
+if (process.argv[2] === DEFAULTS_FLAG) console.log(JSON.stringify(await defaultsRound(process.argv[3]!)));
