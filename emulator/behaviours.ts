@@ -273,19 +273,29 @@ const IMPORT_FORMATS: Record<string, ImportFormat> = {
 };
 const LINK_FORMATS = ['openapi-link', 'openapi+json-link', 'swagger-link-json', 'wsdl-link', 'wadl-link-json', 'graphql-link', 'odata-link', 'grpc-link'];
 
-function replaceOperations(instance: Instance, apiName: string, operations: OperationContract[]): void {
-  const keep = new Set(operations.map((o) => o.name.toLowerCase()));
-  for (const existing of instance.store.list('apiOperation', [apiName])) {
-    if (!keep.has(existing.names[1]!.toLowerCase())) {
+const routeOfOperation = (p: { method?: unknown; urlTemplate?: unknown }) => `${String(p.method ?? '').toUpperCase()} ${String(p.urlTemplate ?? '')}`;
+
+/**
+ * The API's operations become those of the import. An OpenAPI (or WADL) operation is named by its document and
+ * matched by that name. APIM names a WSDL import's operations with ids it generates — 24 hex digits, different in
+ * every instance (azure-docs #119237; apiops #399, #474, #538): `generatedIds` does so, matching the operations an
+ * import keeps by method and URL template, so that their ids, and what is below them, stay.
+ */
+function replaceOperations(instance: Instance, apiName: string, operations: OperationContract[], generatedIds: boolean): void {
+  const keyOf = generatedIds ? (p: { method?: unknown; urlTemplate?: unknown }, _name: string) => routeOfOperation(p) : (_p: unknown, name: string) => name.toLowerCase();
+  const existingByKey = new Map(instance.store.list('apiOperation', [apiName]).map((r) => [keyOf(r.properties, r.names[1]!), r]));
+  const keep = new Set(operations.map((o) => keyOf(o.properties, o.name)));
+  for (const [key, existing] of existingByKey) {
+    if (!keep.has(key)) {
       const removed = instance.store.remove('apiOperation', existing.names);
       removeDanglingLinks(instance, removed);
     }
   }
   for (const op of operations) {
-    const existing = instance.store.get('apiOperation', [apiName, op.name]);
+    const existing = existingByKey.get(keyOf(op.properties, op.name));
     instance.store.set({
       kind: 'apiOperation',
-      names: [apiName, existing?.names[1] ?? op.name],
+      names: [apiName, existing?.names[1] ?? (generatedIds ? randomHex(12) : op.name)],
       // shared with every instance that imported the same document: frozen (core/specs), so never changed in place
       properties: op.properties as unknown as JsonObject,
       etag: newEtag(),
@@ -315,7 +325,7 @@ function importInto(input: WriteInput, format: ImportFormat, value: string): voi
   input.internal.source = imported.source as unknown as Json;
   const apiName = input.existing?.names[0] ?? input.names[0]!;
   input.after.push(() => {
-    replaceOperations(input.instance, apiName, imported.operations);
+    replaceOperations(input.instance, apiName, imported.operations, format === 'wsdl');
     for (const schema of imported.schemas) {
       input.instance.store.set({ kind: 'apiSchema', names: [apiName, schema.id], properties: { contentType: schema.contentType, document: schema.document as JsonObject }, etag: newEtag(), internal: {} });
     }

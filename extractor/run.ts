@@ -20,6 +20,7 @@ import { type BranchTarget, commitOnBranch, hasChanges, prepareBranch } from './
 import { createProgress } from './progress.ts';
 import type { ExtractSettings } from './settings.ts';
 import { type ExtractSummary, commitMessage, summarizeChanges } from './summary.ts';
+import { withSoapOperationNames } from '../core/soap.ts';
 
 export interface RunIo {
   /** one line for stderr (progress, warnings) */
@@ -126,10 +127,13 @@ export async function run(settings: ExtractSettings, io: RunIo = STDERR): Promis
     progress.stop();
     throw explain(error, service);
   }
-  keepWording(live.state, previous);
-  keepFilteredOut(live.state, previous, filter);
-  const write = await writeArtifacts(settings.out, live.state, { previous });
-  const changes = summarizeChanges({ previous, state: live.state, write });
+  // a SOAP API's operations under the names its WSDL gives them, not this instance's generated ids, so that what is
+  // below them (their policies) publishes to any instance (core/soap.ts)
+  const state = withSoapOperationNames(live.state, live.state);
+  keepWording(state, previous);
+  keepFilteredOut(state, previous, filter);
+  const write = await writeArtifacts(settings.out, state, { previous });
+  const changes = summarizeChanges({ previous, state, write });
   const written: Partial<Record<Kind, number>> = {};
   for (const [kind, c] of Object.entries(changes.kinds) as Array<[Kind, { added: number; changed: number }]>) written[kind] = c.added + c.changed;
   progress.finish(written);

@@ -14,6 +14,7 @@ import { GRAPHQL_SCHEMA_ID, SCHEMA_CONTENT_TYPES } from '../core/specs/types.ts'
 import { linkTargetNames } from '../core/files/layout.ts';
 import { freeingDeletes, laneOf, upsertDependencies } from './dependencies.ts';
 import { GraphCycleError, criticalPathLengths, runGraph } from './schedule.ts';
+import { SoapOperationIds } from './operation-ids.ts';
 
 export interface ApplyResult {
   applied: PlanItem[];
@@ -166,10 +167,15 @@ export async function applyPlan(arm: Arm, plan: TargetPlan, desired: State, opti
   const result: ApplyResult = { applied: [], failed: [], notAttempted: [] };
   // at least one: a bound of zero would start nothing and report nothing failed
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 8) || 1);
+  const operationIds = new SoapOperationIds(arm, desired);
   const attempt = async (item: PlanItem): Promise<boolean> => {
     const want = item.action === 'delete' ? undefined : desired.get(item.kind, item.names);
     try {
-      await applyItem({ arm, item, want, desired, creating: item.action === 'create' });
+      // below a SOAP API's operation, the target knows it by an id of its own (core/soap.ts)
+      const names = await operationIds.armNames(item.kind, item.names);
+      if (!names) throw new Error(`the target's API '${item.names[0]}' has no operation ${operationIds.routeOf(item.kind, item.names)} (Git's '${item.names[1]}')`);
+      await applyItem({ arm, item: names === item.names ? item : { ...item, names: [...names] }, want, desired, creating: item.action === 'create' });
+      if (item.kind === 'api') operationIds.forget(item.names[0]!);
       result.applied.push(item);
       options.onItem?.({ item, outcome: 'applied' });
       return true;

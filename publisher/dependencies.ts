@@ -27,6 +27,7 @@ import type { PlanItem } from '../core/plan/types.ts';
 import { type Json, type Resource, type State, foldedKey } from '../core/state.ts';
 import { type PolicyReferences, namedValueTokens, policyReferences } from '../core/policy.ts';
 import { rememberedPerText } from '../core/memo.ts';
+import { isSoapApi } from '../core/soap.ts';
 import { GraphCycleError, criticalPathLengths } from './schedule.ts';
 
 /**
@@ -38,7 +39,11 @@ import { GraphCycleError, criticalPathLengths } from './schedule.ts';
  */
 export function neededFor(desired: State): (kind: Kind, names: readonly string[]) => boolean {
   const marks = new Set<string>();
+  // a SOAP API's operations have ids of the instance's own (core/soap.ts): which one Git's policy belongs to is
+  // known only once they are read, so what is below every one of them is read
+  const soap = new Set<string>();
   for (const r of desired.list()) {
+    if (isSoapApi(r)) soap.add(r.names[0]!.toLowerCase());
     const chain = ancestry(r.kind);
     for (let depth = 1; depth <= chain.length; depth++) {
       marks.add(foldedKey(chain[depth - 1]!, r.names.slice(0, depth - 1))); // the collection
@@ -48,7 +53,7 @@ export function neededFor(desired: State): (kind: Kind, names: readonly string[]
     // a GraphQL API's types are compared with its schema `graphql`
     if (r.kind === 'api' && r.specification?.format === 'graphql') marks.add(foldedKey('apiSchema', r.names));
   }
-  return (kind, names) => marks.has(foldedKey(kind, names));
+  return (kind, names) => marks.has(foldedKey(kind, names)) || (names.length > 1 && soap.has(names[0]!.toLowerCase()) && ancestry(kind).length > 2 && ancestry(kind)[1] === 'apiOperation');
 }
 
 /** The lane of an item: writes to one API (and everything below it, revisions included) go one after another. */

@@ -22,6 +22,8 @@ import { type Resource, type ResourceKey, State, parseResourceKey, resourceKey }
 import { isSystemResource } from '../core/system.ts';
 import { linkTargetNames } from '../core/files/layout.ts';
 import { type ApplyResult, applyPlan } from './apply.ts';
+import { SoapOperationIds } from './operation-ids.ts';
+import { withSoapOperationNames } from '../core/soap.ts';
 import { blockedByFreeing, swappedValues, takenByLive } from './dependencies.ts';
 import { type RecordState, abandonedLock, acquireLock, commitAndRelease, lockedByAnother, readRecord, recordCommit, release } from './record.ts';
 
@@ -173,6 +175,25 @@ async function readScoped(arm: Arm, scope: ReadonlySet<ResourceKey>): Promise<St
 }
 
 /**
+ * An incremental run reads what changed by its name in Git; below a SOAP API's operation the target has an id of
+ * its own (core/soap.ts), so what the name did not find is read again under the target's id.
+ */
+async function withScopedSoapOperations(arm: Arm, scope: ReadonlySet<ResourceKey>, desired: State, live: State): Promise<State> {
+  const ids = new SoapOperationIds(arm, desired);
+  const found: Resource[] = [];
+  await Promise.all(
+    [...scope].map(async (key) => {
+      const { kind, names } = parseResourceKey(key);
+      if (live.has(kind, names) || ids.routeOf(kind, names) === undefined) return;
+      const armNames = await ids.armNames(kind, names);
+      const contract = armNames && (await arm.get(kind, armNames, kindSpec(kind).policy ? { format: 'rawxml' } : {}));
+      if (contract) found.push(resourceFromArm(kind, names, contract));
+    }),
+  );
+  return found.length === 0 ? live : State.from([...live.list(), ...found]);
+}
+
+/**
  * An incremental run reads only what changed, so a live-only resource holding a display name the plan takes (an
  * instance configured by hand, a tag extracted elsewhere under another id: apiops #837, #855) is not in its live
  * state: APIM would refuse the write after the rest of the plan was applied. When the plan gives a resource of a
@@ -231,6 +252,9 @@ async function planTarget(run: TargetRun, reads: TargetReads): Promise<TargetPla
     }
   }
   const arm = reads.arm;
+  // a SOAP API's operations under Git's names (core/soap.ts)
+  live = withSoapOperationNames(live, run.desired);
+  if (scope !== null) live = await withScopedSoapOperations(arm, scope, run.desired, live);
   const liveSecrets = await readSecrets(arm, run.desired, live, scope ?? undefined);
   const owned = (r: Resource) => !isSystemResource(r.kind, r.names, r.properties) && run.filter.includes(r.kind, r.names);
   const diff = diffStates(run.desired, live, { scope: scope ?? undefined, prune: run.mode.prune, owned, liveSecrets, creates: run.creates });

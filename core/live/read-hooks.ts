@@ -9,6 +9,7 @@ import type { Arm, ArmContract } from './arm.ts';
 import { relativizeId } from '../files/ids.ts';
 import { describeError } from './errors.ts';
 import type { Lane } from './read-queue.ts';
+import { isSystemResource } from '../system.ts';
 
 export type SpecFormat = ApiSpecification['format'];
 
@@ -61,8 +62,8 @@ const LINK_TO_API: ReadHook = { skip: (r) => REVISION.test(r.names[r.names.lengt
 
 // APIM moves a logger's literal credentials into secret named values it creates itself, `Logger-Credentials-<hex>`,
 // and answers the logger with `{{Logger-Credentials-<hex>}}` (apim-rest-api.md §4). Those named values are APIM's,
-// secret (never returned), and named differently in every instance, so neither they nor the references are kept.
-const LOGGER_CREDENTIALS = /^Logger-Credentials-/i;
+// secret (never returned), and named differently in every instance, so neither they (core/system.ts) nor the
+// references are kept.
 const LOGGER_CREDENTIAL_TOKEN = /\{\{\s*Logger-Credentials-[^{}]*\}\}/i;
 
 function isObject(value: unknown): value is JsonObject {
@@ -194,7 +195,9 @@ export const READ_HOOKS = {
   productPolicy: POLICY,
   // fragment lists answer the xml format; only a GET takes format=rawxml
   policyFragment: { query: RAWXML, getEach: true },
-  namedValue: { skip: (r) => LOGGER_CREDENTIALS.test(r.names[0] ?? '') },
+  // APIM's logger credentials, and the record in which the publisher keeps the commit each target holds: never
+  // extracted (an extraction published to another region would overwrite that region's record and lock)
+  namedValue: { skip: (r) => isSystemResource('namedValue', r.names, r.properties) },
   logger: { adjust: dropLoggerCredentials },
   // Administrators, Developers, Guests: APIM's own, refused on PUT and DELETE (APIOps never extracts them)
   group: { skip: (_r, c) => c.properties?.builtIn === true || c.properties?.type === 'system' },

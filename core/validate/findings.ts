@@ -43,6 +43,7 @@ export const RULES = {
   'missing-logger': { severity: 'error', summary: 'log-to-eventhub names a logger that does not exist' },
   'missing-override-target': { severity: 'error', summary: 'an override entry names a resource that does not exist in the artifacts' },
   'missing-parent': { severity: 'error', summary: 'a resource sits under a parent that does not exist' },
+  'system-resource': { severity: 'error', summary: "a resource APIM or apiops keeps for itself (the publisher's record, built-in groups, the all-access subscription, logger credentials): it cannot be published from Git" },
   'missing-file': { severity: 'error', summary: 'a file named by the configuration does not exist' },
   'unknown-operation': { severity: 'warning', summary: 'an operation folder names an operation the specification does not define' },
   'unknown-file': { severity: 'warning', summary: 'a file APIOps does not read' },

@@ -10,7 +10,7 @@ import { type Finding, type Severity, countBySeverity, finding, sortFindings } f
 import { checkFragmentCycles, checkPolicies, checkNamedValueTokens } from './rules/policies.ts';
 import { checkOverrides } from './rules/overrides.ts';
 import { checkReferences } from './rules/references.ts';
-import { checkUniqueValues } from './rules/unique.ts';
+import { checkSystemResources, checkUniqueValues } from './rules/unique.ts';
 import { checkInformationSchemas } from './rules/schema.ts';
 import { checkSecrets } from './rules/secrets.ts';
 import { checkSpecifications } from './rules/specs.ts';
@@ -73,7 +73,7 @@ export async function validateArtifacts(options: ValidateOptions = {}): Promise<
   const ctx = new ValidationContext(read);
   // between the checks the event loop gets a turn: a publish reads its targets while the files are checked, and
   // their answers (and git's) should not wait for the last check
-  for (const check of [checkInformationSchemas, checkSpecifications, checkPolicies, checkFragmentCycles, checkNamedValueTokens, checkReferences, checkUniqueValues, checkSecrets]) {
+  for (const check of [checkInformationSchemas, checkSpecifications, checkPolicies, checkFragmentCycles, checkNamedValueTokens, checkReferences, checkUniqueValues, checkSystemResources, checkSecrets]) {
     await new Promise<void>((resolve) => setImmediate(resolve));
     check(ctx);
   }

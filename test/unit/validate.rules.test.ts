@@ -52,6 +52,13 @@ const CASES = {
   'missing-logger': { expect: ['artifacts/policy.xml:4:20'] },
   'missing-override-target': { expect: ['configuration.prod.yaml:5:5'] },
   'missing-parent': { expect: ['artifacts/apis/ghost/policy.xml:1:1'] },
+  // the publisher's record, as an extraction from before it was left out holds it
+  'system-resource': {
+    build: {
+      'artifacts/named values/apiops-state/namedValueInformation.json': `${JSON.stringify({ properties: { displayName: 'apiops-state', secret: false, tags: ['apiops'], value: '{"commit":"0123456789abcdef0123456789abcdef01234567","lock":null}' } }, null, 2)}\n`,
+    },
+    expect: ['artifacts/named values/apiops-state/namedValueInformation.json:1:1'],
+  },
   'missing-file': { expect: ['apiops.yaml:6:5'] },
   'unknown-operation': { expect: ['artifacts/apis/echo/operations/shout/policy.xml:1:1'] },
   'unknown-file': { expect: ['artifacts/apis/echo/notes.md:1:1'] },

@@ -1,0 +1,57 @@
+// Where something below a SOAP API's operation (its policy) is in a target: under the id that target gave the
+// operation when it imported the WSDL, not under Git's name for it (core/soap.ts). The id is known only from the
+// target's own list of the API's operations, read when first needed — for a write, after the API itself, whose
+// import makes the operations (the dependency graph writes a parent first).
+import { type Kind, ancestry } from '../core/kinds.ts';
+import type { Arm, ArmContract } from '../core/live/arm.ts';
+import { LiveError } from '../core/live/errors.ts';
+import type { State } from '../core/state.ts';
+import { routeOf, soapRouteOf } from '../core/soap.ts';
+
+export class SoapOperationIds {
+  readonly #arm: Arm;
+  readonly #desired: State;
+  readonly #lists = new Map<string, Promise<ArmContract[]>>();
+
+  constructor(arm: Arm, desired: State) {
+    this.#arm = arm;
+    this.#desired = desired;
+  }
+
+  /** The route Git gives the operation in `names`, when it is below a SOAP API's operation; else undefined. */
+  routeOf(kind: Kind, names: readonly string[]): string | undefined {
+    const chain = ancestry(kind);
+    if (chain.length < 3 || chain[1] !== 'apiOperation') return undefined;
+    return soapRouteOf(this.#desired.get('api', [names[0]!]), names[1]!);
+  }
+
+  /**
+   * `names` with Git's operation name replaced by the target's id: `names` itself when it is not below a SOAP
+   * API's operation, undefined when the target's API has no operation with that route (or no such API).
+   */
+  async armNames(kind: Kind, names: readonly string[]): Promise<readonly string[] | undefined> {
+    const route = this.routeOf(kind, names);
+    if (route === undefined) return names;
+    const operation = (await this.#operations(names[0]!)).find((o) => routeOf(o.properties.method, o.properties.urlTemplate) === route);
+    return operation ? [names[0]!, operation.name, ...names.slice(2)] : undefined;
+  }
+
+  /** Forgets an API's operations: it was imported again, and its operations may have new ids. */
+  forget(api: string): void {
+    this.#lists.delete(api.toLowerCase());
+  }
+
+  #operations(api: string): Promise<ArmContract[]> {
+    let list = this.#lists.get(api.toLowerCase());
+    if (!list) {
+      list = this.#arm.listAll('apiOperation', [api]).catch((error: unknown) => {
+        if (error instanceof LiveError && error.status === 404) return [];
+        throw error;
+      });
+      // a failed read is not kept: the next item asks again
+      list.catch(() => this.#lists.delete(api.toLowerCase()));
+      this.#lists.set(api.toLowerCase(), list);
+    }
+    return list;
+  }
+}
