@@ -202,8 +202,11 @@ export const READ_HOOKS = {
   // Administrators, Developers, Guests: APIM's own, refused on PUT and DELETE (APIOps never extracts them)
   group: { skip: (_r, c) => c.properties?.builtIn === true || c.properties?.type === 'system' },
   subscription: {
-    // the built-in all-access subscription exists in every instance and cannot be written
-    skip: (r) => (r.names[0] ?? '').toLowerCase() === 'master',
+    // the built-in all-access subscription exists in every instance and cannot be written; and one without a display
+    // name was made by APIM itself (its administrator's, to the default products): APIM takes none without one
+    // (SubscriptionCreateParameterProperties requires displayName), so in Git it could be published nowhere and
+    // would fail validation
+    skip: (r) => (r.names[0] ?? '').toLowerCase() === 'master' || typeof r.properties.displayName !== 'string' || r.properties.displayName === '',
     // APIM takes the owner as `/users/{userId}` and answers this instance's absolute id, which no other instance has
     adjust: (r) => {
       if (typeof r.properties.ownerId === 'string') r.properties.ownerId = relativizeId(r.properties.ownerId);

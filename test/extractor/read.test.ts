@@ -280,6 +280,7 @@ describe('readLive: what APIM owns and what is secret', () => {
     await inst.arm.put('namedValue', ['kv-nv'], { properties: { displayName: 'kv-nv', secret: true, keyVault: { secretIdentifier: 'https://vault.vault.azure.net/secrets/x' } } });
     await inst.arm.put('logger', ['ai'], { properties: { loggerType: 'applicationInsights', credentials: { instrumentationKey: SECRET } } });
     await inst.arm.put('backend', ['b1'], { properties: { url: 'https://b.example.com', protocol: 'http', tls: { validateCertificateChain: false, validateCertificateName: true } } });
+    await inst.arm.put('subscription', ['partner'], { properties: { displayName: 'Partner', scope: '/products/starter', ownerId: '/users/1' } });
     inst.exchanges.length = 0;
     live = await readLive(inst.arm);
   });
@@ -293,10 +294,13 @@ describe('readLive: what APIM owns and what is secret', () => {
     expect(live.state.list('namedValue').map((r) => r.names[0])).toEqual(['kv-nv', 'secret-nv']);
   });
 
-  it('keeps product links to built-in groups and the subscriptions APIM made for products', () => {
+  it('keeps product links to built-in groups; leaves out the subscriptions APIM made without a display name', () => {
     expect(live.state.has('productGroupLink', ['starter', 'administrators'])).toBe(true);
+    // the administrator's subscriptions to the default products: APIM creates no subscription without a display name
+    expect(live.state.has('subscription', ['starter-admin'])).toBe(false);
+    expect(live.state.has('subscription', ['unlimited-admin'])).toBe(false);
     // the owner as APIM takes it, `/users/{id}`, not this instance's absolute id
-    expect(live.state.get('subscription', ['starter-admin'])?.properties.ownerId).toBe('/users/1');
+    expect(live.state.get('subscription', ['partner'])?.properties.ownerId).toBe('/users/1');
   });
 
   it("drops a logger's credentials that APIM moved into its own named value, and says so", () => {
