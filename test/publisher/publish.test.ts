@@ -4,7 +4,7 @@ import { readdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../emulator/index.ts';
-import { startCheckedEmulator } from '../support/emulator.ts';
+import { startCheckedEmulator, writesByKind } from '../support/emulator.ts';
 import { type RunResult, type RunSettings, run } from '../../publisher/run.ts';
 import { status } from '../../publisher/status.ts';
 import { hasChanges } from '../../core/plan/types.ts';
@@ -28,19 +28,6 @@ const settings = (over: Partial<RunSettings> = {}): RunSettings => ({
   retry: { maxRetries: 6, maxServerErrorRetries: 1, sdkMaxRetries: 1, baseDelayMs: 20, maxDelayMs: 200, requestTimeoutMs: 2000 },
   ...over,
 });
-
-/** PUT/PATCH/DELETE requests per instance, by kind. */
-function writes(): Record<string, Record<string, number>> {
-  const out: Record<string, Record<string, number>> = {};
-  for (const [label, counts] of Object.entries(emulator.counts())) {
-    out[label] = {};
-    for (const [key, n] of Object.entries(counts)) {
-      const [method, kind] = key.split(' ');
-      if (method === 'PUT' || method === 'PATCH' || method === 'DELETE') out[label]![kind!] = (out[label]![kind!] ?? 0) + n;
-    }
-  }
-  return out;
-}
 
 function recorded(result: RunResult): Record<string, string | null> {
   return Object.fromEntries(result.outcomes.map((o) => [o.target, o.recorded]));
@@ -70,7 +57,7 @@ describe('secrets from the environment', () => {
     emulator.resetCounts();
     const same = await run(settings({ env: { ENVIRONMENT_VALUE: 'first-secret' } }));
     expect(same.outcomes.map((o) => [o.status, o.plan.mode])).toEqual(LABELS.map(() => ['unchanged', 'incremental']));
-    expect(writes()).toEqual(Object.fromEntries(LABELS.map((l) => [l, {}])));
+    expect(writesByKind(emulator)).toEqual(Object.fromEntries(LABELS.map((l) => [l, {}])));
 
     emulator.resetCounts();
     const rotated = await run(settings({ env: { ENVIRONMENT_VALUE: 'second-secret' } }));
@@ -78,7 +65,7 @@ describe('secrets from the environment', () => {
       LABELS.map(() => ['applied', 'incremental', ['update namedValue environment']]),
     );
     // the value (and the lock and the record), and never the secret in the plan
-    expect(writes()).toEqual(Object.fromEntries(LABELS.map((l) => [l, { namedValue: 3 }])));
+    expect(writesByKind(emulator)).toEqual(Object.fromEntries(LABELS.map((l) => [l, { namedValue: 3 }])));
     expect(JSON.stringify(rotated.plan)).not.toContain('second-secret');
     for (const label of LABELS) expect(emulator.instance(label).store.get('namedValue', ['environment'])?.properties.value, label).toBe('second-secret');
   });
@@ -125,7 +112,7 @@ describe('publishing the sample estate to three regions', () => {
     const result = await run(settings());
     expect(result.outcomes.map((o) => [o.status, o.plan.mode])).toEqual(LABELS.map(() => ['applied', 'incremental']));
     expect(recorded(result)).toEqual(Object.fromEntries(LABELS.map((l) => [l, commit])));
-    const counted = writes();
+    const counted = writesByKind(emulator);
     for (const label of LABELS) {
       // the lock and the recorded commit live in one named value: two writes of it, one of the policy
       expect(counted[label], label).toEqual({ apiOperationPolicy: 1, namedValue: 2 });
@@ -137,7 +124,7 @@ describe('publishing the sample estate to three regions', () => {
       emulator.resetCounts();
       const again = await run(settings({ full }));
       expect(again.outcomes.map((o) => [o.target, o.status, o.plan.mode])).toEqual(LABELS.map((l) => [l, 'unchanged', full ? 'full' : 'incremental']));
-      expect(writes(), `full: ${full}`).toEqual(Object.fromEntries(LABELS.map((l) => [l, {}])));
+      expect(writesByKind(emulator), `full: ${full}`).toEqual(Object.fromEntries(LABELS.map((l) => [l, {}])));
     }
   });
 
@@ -146,7 +133,7 @@ describe('publishing the sample estate to three regions', () => {
     emulator.resetCounts();
     const result = await run(settings());
     expect(result.outcomes.map((o) => [o.target, o.status, o.recorded])).toEqual(LABELS.map((l) => [l, 'unchanged', commit]));
-    expect(writes()).toEqual(Object.fromEntries(LABELS.map((l) => [l, { namedValue: 1 }])));
+    expect(writesByKind(emulator)).toEqual(Object.fromEntries(LABELS.map((l) => [l, { namedValue: 1 }])));
   });
 
   it('deletes what a commit removed, measured against all a region holds; refuses more than the limit, leaving the record as it was', async () => {
@@ -161,7 +148,7 @@ describe('publishing the sample estate to three regions', () => {
     expect(refused.outcomes.map((o) => [o.target, o.status, o.plan.mode, o.plan.summary.delete])).toEqual(LABELS.map((l) => [l, 'refused', 'incremental', 4]));
     expect(refused.outcomes[0]!.plan.refused).toMatch(/^the plan deletes 4 of \d{2} resources \(more than 5 %\)/);
     // no configuration written; the record still holds the commit before, and no lock is left behind
-    for (const label of LABELS) expect(Object.keys(writes()[label]!).filter((k) => k !== 'namedValue'), label).toEqual([]);
+    for (const label of LABELS) expect(Object.keys(writesByKind(emulator)[label]!).filter((k) => k !== 'namedValue'), label).toEqual([]);
     const report = await status({ configFile: repo.config, env: {} });
     expect(report.targets.map((t) => t.commit)).toEqual(LABELS.map(() => head));
     for (const label of LABELS) expect(JSON.parse(String(emulator.instance(label).store.get('namedValue', ['apiops-state'])?.properties.value)).lock ?? null, label).toBeNull();
@@ -279,7 +266,7 @@ describe('publishing the sample estate to three regions', () => {
       emulator.resetCounts();
       const published = await run(settings({ full: true }));
       expect(published.outcomes.map((o) => [o.status, o.plan.items.length])).toEqual(LABELS.map(() => ['unchanged', 0]));
-      for (const label of LABELS) expect(writes()[label]!.apiOperationPolicy ?? 0, label).toBe(0);
+      for (const label of LABELS) expect(writesByKind(emulator)[label]!.apiOperationPolicy ?? 0, label).toBe(0);
     } finally {
       await writeFile(join(repo.dir, file), committed);
     }
@@ -292,6 +279,6 @@ describe('publishing the sample estate to three regions', () => {
     const result = await run(settings());
     expect(result.validation.valid).toBe(false);
     expect(result.validation.findings.find((f) => f.severity === 'error')).toMatchObject({ file: expect.stringContaining('namedValueInformation.json'), line: expect.any(Number) });
-    expect(Object.values(writes()).every((w) => Object.keys(w).length === 0)).toBe(true);
+    expect(Object.values(writesByKind(emulator)).every((w) => Object.keys(w).length === 0)).toBe(true);
   });
 });

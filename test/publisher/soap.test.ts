@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../emulator/index.ts';
-import { startCheckedEmulator } from '../support/emulator.ts';
+import { startCheckedEmulator, writesByKind } from '../support/emulator.ts';
 import { type RunSettings, run } from '../../publisher/run.ts';
 import { hasChanges } from '../../core/plan/types.ts';
 import { type Workspace, createWorkspace } from '../../demo/workspace.ts';
@@ -44,19 +44,6 @@ function operations(label: string): Map<string, [string, string | undefined]> {
       return [`${String(op.properties.method)} ${String(op.properties.urlTemplate)}`, [op.names[1]!, held ? String(held.properties.value) : undefined]];
     }),
   );
-}
-
-/** Writes (PUT/PATCH/DELETE) per region and kind since the last reset. */
-function writes(): Record<string, Record<string, number>> {
-  const out: Record<string, Record<string, number>> = {};
-  for (const [label, counts] of Object.entries(emulator.counts())) {
-    out[label] = {};
-    for (const [key, n] of Object.entries(counts)) {
-      const [method, kind] = key.split(' ');
-      if (method === 'PUT' || method === 'PATCH' || method === 'DELETE') out[label]![kind!] = (out[label]![kind!] ?? 0) + n;
-    }
-  }
-  return out;
 }
 
 beforeAll(async () => {
@@ -108,7 +95,7 @@ describe('a SOAP API whose operations every region names with ids of its own', (
     // an update of what the region holds, not the creation of a policy on an operation it does not know
     for (const o of result.outcomes) expect(o.plan.items.map((i) => `${i.action} ${i.kind} ${i.names.join('/')}`), o.target).toEqual([`update apiOperationPolicy ${API}/placeorder/policy`]);
     for (const label of LABELS) {
-      expect(writes()[label], label).toEqual({ apiOperationPolicy: 1, namedValue: 2 });
+      expect(writesByKind(emulator)[label], label).toEqual({ apiOperationPolicy: 1, namedValue: 2 });
       expect(operations(label).get(PLACE)![1], label).toContain('<value>placed-v2</value>');
     }
   });

@@ -55,3 +55,16 @@ function isArmError(body: unknown): boolean {
   const error = (body as { error?: { code?: unknown; message?: unknown } }).error;
   return typeof error?.code === 'string' && error.code.length > 0 && typeof error.message === 'string';
 }
+
+/** Writes (PUT, PATCH, DELETE) the emulator served per instance and kind since its counts were last reset. */
+export function writesByKind(emulator: RunningEmulator): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const [label, counts] of Object.entries(emulator.counts())) {
+    out[label] = {};
+    for (const [key, n] of Object.entries(counts)) {
+      const [method, kind] = key.split(' ');
+      if (method === 'PUT' || method === 'PATCH' || method === 'DELETE') out[label]![kind!] = (out[label]![kind!] ?? 0) + n;
+    }
+  }
+  return out;
+}
