@@ -12,6 +12,7 @@ import { type StoredResource, newEtag } from './store.ts';
 import { SpecImportError, exportSpec, importSpec, type ExportFormat, type ImportFormat, type OperationContract } from '../core/specs/index.ts';
 import type { EngineOptions, EngineResponse } from './engine.ts';
 import { removeDanglingLinks } from './links.ts';
+import { routeOf } from '../core/soap.ts';
 
 export type ActionHandler = (instance: Instance, resource: StoredResource, options: EngineOptions, query?: URLSearchParams) => EngineResponse;
 
@@ -273,8 +274,6 @@ const IMPORT_FORMATS: Record<string, ImportFormat> = {
 };
 const LINK_FORMATS = ['openapi-link', 'openapi+json-link', 'swagger-link-json', 'wsdl-link', 'wadl-link-json', 'graphql-link', 'odata-link', 'grpc-link'];
 
-const routeOfOperation = (p: { method?: unknown; urlTemplate?: unknown }) => `${String(p.method ?? '').toUpperCase()} ${String(p.urlTemplate ?? '')}`;
-
 /**
  * The API's operations become those of the import. An OpenAPI (or WADL) operation is named by its document and
  * matched by that name. APIM names a WSDL import's operations with ids it generates — 24 hex digits, different in
@@ -282,7 +281,7 @@ const routeOfOperation = (p: { method?: unknown; urlTemplate?: unknown }) => `${
  * import keeps by method and URL template, so that their ids, and what is below them, stay.
  */
 function replaceOperations(instance: Instance, apiName: string, operations: OperationContract[], generatedIds: boolean): void {
-  const keyOf = generatedIds ? (p: { method?: unknown; urlTemplate?: unknown }, _name: string) => routeOfOperation(p) : (_p: unknown, name: string) => name.toLowerCase();
+  const keyOf = generatedIds ? (p: { method?: unknown; urlTemplate?: unknown }, _name: string) => routeOf(p.method, p.urlTemplate) : (_p: unknown, name: string) => name.toLowerCase();
   const existingByKey = new Map(instance.store.list('apiOperation', [apiName]).map((r) => [keyOf(r.properties, r.names[1]!), r]));
   const keep = new Set(operations.map((o) => keyOf(o.properties, o.name)));
   for (const [key, existing] of existingByKey) {

@@ -6,7 +6,7 @@
 // - otherwise: take the lock — against the record as read, so the reads stay valid (else read and plan again);
 //   while the plan is computed when files changed —, apply, then record the commit and release the lock in one
 //   write.
-import { type Kind, KIND_NAMES, kindSpec } from '../core/kinds.ts';
+import { type Kind, KIND_NAMES, ancestry, kindSpec } from '../core/kinds.ts';
 import type { Target } from '../core/config/apiops.ts';
 import type { ExtractorFilter } from '../core/config/filter.ts';
 import { diffStates } from '../core/diff/diff.ts';
@@ -23,7 +23,7 @@ import { isSystemResource } from '../core/system.ts';
 import { linkTargetNames } from '../core/files/layout.ts';
 import { type ApplyResult, applyPlan } from './apply.ts';
 import { SoapOperationIds } from './operation-ids.ts';
-import { withSoapOperationNames } from '../core/soap.ts';
+import { isSoapApi, withSoapOperationNames } from '../core/soap.ts';
 import { blockedByFreeing, swappedValues, takenByLive } from './dependencies.ts';
 import { type RecordState, abandonedLock, acquireLock, commitAndRelease, lockedByAnother, readRecord, recordCommit, release } from './record.ts';
 
@@ -175,6 +175,22 @@ async function readScoped(arm: Arm, scope: ReadonlySet<ResourceKey>): Promise<St
 }
 
 /**
+ * A SOAP API imported again may give an operation whose soapAction changed a new id — without the policy the old
+ * one had, although its file did not change: what is below the operations of a SOAP API in the scope is compared
+ * too (core/soap.ts).
+ */
+function withSoapPolicies(scope: ReadonlySet<ResourceKey>, desired: State): ReadonlySet<ResourceKey> {
+  const apis = new Set<string>();
+  for (const key of scope) {
+    const { kind, names } = parseResourceKey(key);
+    if (kind === 'api' && isSoapApi(desired.get('api', names))) apis.add(names[0]!.toLowerCase());
+  }
+  if (apis.size === 0) return scope;
+  const below = desired.list().filter((r) => ancestry(r.kind).length > 2 && ancestry(r.kind)[1] === 'apiOperation' && apis.has(r.names[0]!.toLowerCase()));
+  return new Set([...scope, ...below.map((r) => resourceKey(r.kind, r.names))]);
+}
+
+/**
  * An incremental run reads what changed by its name in Git; below a SOAP API's operation the target has an id of
  * its own (core/soap.ts), so what the name did not find is read again under the target's id.
  */
@@ -254,7 +270,10 @@ async function planTarget(run: TargetRun, reads: TargetReads): Promise<TargetPla
   const arm = reads.arm;
   // a SOAP API's operations under Git's names (core/soap.ts)
   live = withSoapOperationNames(live, run.desired);
-  if (scope !== null) live = await withScopedSoapOperations(arm, scope, run.desired, live);
+  if (scope !== null) {
+    scope = withSoapPolicies(scope, run.desired);
+    live = await withScopedSoapOperations(arm, scope, run.desired, live);
+  }
   const liveSecrets = await readSecrets(arm, run.desired, live, scope ?? undefined);
   const owned = (r: Resource) => !isSystemResource(r.kind, r.names, r.properties) && run.filter.includes(r.kind, r.names);
   const diff = diffStates(run.desired, live, { scope: scope ?? undefined, prune: run.mode.prune, owned, liveSecrets, creates: run.creates });

@@ -10,7 +10,8 @@ import { type Finding, type Severity, countBySeverity, finding, sortFindings } f
 import { checkFragmentCycles, checkPolicies, checkNamedValueTokens } from './rules/policies.ts';
 import { checkOverrides } from './rules/overrides.ts';
 import { checkReferences } from './rules/references.ts';
-import { checkSystemResources, checkUniqueValues } from './rules/unique.ts';
+import { checkUniqueValues } from './rules/unique.ts';
+import { checkSystemResources } from './rules/system.ts';
 import { checkInformationSchemas } from './rules/schema.ts';
 import { checkSecrets } from './rules/secrets.ts';
 import { checkSpecifications } from './rules/specs.ts';

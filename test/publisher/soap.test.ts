@@ -115,6 +115,21 @@ describe('a SOAP API whose operations every region names with ids of its own', (
     expect(hasChanges((await run(settings({ apply: false, full: true }))).plan)).toBe(false);
   });
 
+  it('keeps the policy of an operation whose soapAction a new WSDL changes, though its policy file did not change', async () => {
+    const file = `artifacts/apis/${API}/specification.wsdl`;
+    const moved = 'POST /?soapAction=urn:example:orders/IOrderDesk/TrackOrderV2';
+    await repo.commit('TrackOrder takes a new soapAction', { [file]: (await repo.read(file)).replaceAll('IOrderDesk/TrackOrder"', 'IOrderDesk/TrackOrderV2"') });
+    const result = await run(settings());
+    expect(result.outcomes.map((o) => [o.status, o.plan.mode, o.error ?? ''])).toEqual(LABELS.map(() => ['applied', 'incremental', '']));
+    for (const label of LABELS) {
+      const ops = operations(label);
+      expect([...ops.keys()].sort(), label).toEqual([PLACE, moved]);
+      // APIM made the operation anew (a new id, no policy): the policy Git holds for it was written again
+      expect(ops.get(moved)![1], label).toContain('<value>tracked</value>');
+    }
+    expect(hasChanges((await run(settings({ apply: false, full: true }))).plan)).toBe(false);
+  });
+
   it('extracts a region with the operation folders named as the WSDL names them, which publish to the others', async () => {
     const out = await tempFolder();
     await extract(
