@@ -1,6 +1,6 @@
 // One bad fixture per validation rule (test/fixtures/validate/<rule>/, or built here when the bytes themselves are
 // the point: binary, CRLF, oversized), each producing exactly its finding at the expected file, line and column.
-import { cp } from 'node:fs/promises';
+import { cp, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -109,6 +109,22 @@ describe('messages never quote secrets', () => {
     const report = await validateArtifacts({ cwd: dir });
     expect(report.findings.map((f) => f.rule)).toEqual(['yaml-syntax']);
     expect(JSON.stringify(report)).not.toContain('sup3r-secret');
+  });
+});
+
+describe("a SOAP API's operation folders", () => {
+  it('says how to name one that an instance named by its generated id (the APIOps Toolkit layout)', async () => {
+    const wsdl = await readFile(fileURLToPath(new URL('../fixtures/specs/orders.wsdl', import.meta.url)), 'utf8');
+    const dir = await makeTree({
+      'artifacts/apis/desk/apiInformation.json': `${JSON.stringify({ properties: { displayName: 'Desk', path: 'desk', protocols: ['https'], type: 'soap' } }, null, 2)}\n`,
+      'artifacts/apis/desk/specification.wsdl': wsdl,
+      'artifacts/apis/desk/operations/57d2ef278aa04f0ad01d6cdc/policy.xml': '<policies><inbound><base /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>\n',
+      'artifacts/apis/desk/operations/trackorder/policy.xml': '<policies><inbound><base /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>\n',
+    });
+    const report = await validateArtifacts({ cwd: dir });
+    expect(report.findings.map((f) => `${f.rule} ${f.file}: ${f.message}`)).toEqual([
+      "unknown-operation artifacts/apis/desk/operations/57d2ef278aa04f0ad01d6cdc/policy.xml: operation '57d2ef278aa04f0ad01d6cdc' is not defined by specification.wsdl, so APIM has no operation to attach this policy to — name the folder as the WSDL names the operation (placeorder, trackorder): the ids APIM generates for a WSDL's operations differ in every instance",
+    ]);
   });
 });
 

@@ -127,8 +127,10 @@ function checkSpecification(ctx: ValidationContext, file: ArtifactFile): void {
   for (const policy of ctx.children('apiOperationPolicy', api.names)) {
     const operation = policy.names[1] ?? '';
     if (operations.has(operation.toLowerCase())) continue;
+    // a SOAP API's folder named by the id one instance generated (the APIOps Toolkit's layout): core/soap.ts
+    const soap = format === 'wsdl' ? ` — name the folder as the WSDL names the operation (${[...operations].sort().join(', ')}): the ids APIM generates for a WSDL's operations differ in every instance` : '';
     ctx.findings.push(
-      finding('unknown-operation', { file: ctx.where(policy) }, `operation '${operation}' is not defined by ${fileName(file.path)}, so APIM has no operation to attach this policy to`),
+      finding('unknown-operation', { file: ctx.where(policy) }, `operation '${operation}' is not defined by ${fileName(file.path)}, so APIM has no operation to attach this policy to${soap}`),
     );
   }
 }
