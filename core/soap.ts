@@ -4,9 +4,15 @@
 // identifier not found": apiops #399, #474, #538). Git names a SOAP API's operations as the WSDL does (the name
 // this toolkit's import of the document gives each, as for any other format); an operation is found in an
 // instance by what the WSDL fixes and APIM keeps: its method and URL template (`POST /?soapAction=…`).
-import { ancestry } from './kinds.ts';
+import { type Kind, ancestry } from './kinds.ts';
 import { type Resource, State } from './state.ts';
 import { specOperations } from './diff/spec.ts';
+
+/** A kind that lives below an API's operation (its policy): named, in a target, after the operation's id there. */
+export function isBelowOperation(kind: Kind): boolean {
+  const chain = ancestry(kind);
+  return chain.length > 2 && chain[1] === 'apiOperation';
+}
 
 /** An API whose operations come from a WSDL document. */
 export function isSoapApi(api: Resource | undefined): boolean {
@@ -52,7 +58,7 @@ export function withSoapOperationNames(live: State, named: State): State {
   }
   if (moves.size === 0) return live;
   const moved = (r: Resource): Resource => {
-    if (!ancestry(r.kind).includes('apiOperation')) return r;
+    if (r.kind !== 'apiOperation' && !isBelowOperation(r.kind)) return r;
     const gitName = moves.get(`${r.names[0]}\u0000${r.names[1]}`.toLowerCase());
     return gitName === undefined ? r : { ...r, names: [r.names[0]!, gitName, ...r.names.slice(2)] };
   };

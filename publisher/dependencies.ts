@@ -27,7 +27,7 @@ import type { PlanItem } from '../core/plan/types.ts';
 import { type Json, type Resource, type State, foldedKey } from '../core/state.ts';
 import { type PolicyReferences, namedValueTokens, policyReferences } from '../core/policy.ts';
 import { rememberedPerText } from '../core/memo.ts';
-import { isSoapApi } from '../core/soap.ts';
+import { isBelowOperation, isSoapApi } from '../core/soap.ts';
 import { GraphCycleError, criticalPathLengths } from './schedule.ts';
 
 /**
@@ -53,7 +53,7 @@ export function neededFor(desired: State): (kind: Kind, names: readonly string[]
     // a GraphQL API's types are compared with its schema `graphql`
     if (r.kind === 'api' && r.specification?.format === 'graphql') marks.add(foldedKey('apiSchema', r.names));
   }
-  return (kind, names) => marks.has(foldedKey(kind, names)) || (names.length > 1 && soap.has(names[0]!.toLowerCase()) && ancestry(kind).length > 2 && ancestry(kind)[1] === 'apiOperation');
+  return (kind, names) => marks.has(foldedKey(kind, names)) || (isBelowOperation(kind) && soap.has(names[0]!.toLowerCase()));
 }
 
 /** The lane of an item: writes to one API (and everything below it, revisions included) go one after another. */

@@ -2,11 +2,11 @@
 // operation when it imported the WSDL, not under Git's name for it (core/soap.ts). The id is known only from the
 // target's own list of the API's operations, read when first needed — for a write, after the API itself, whose
 // import makes the operations (the dependency graph writes a parent first).
-import { type Kind, ancestry } from '../core/kinds.ts';
+import type { Kind } from '../core/kinds.ts';
 import type { Arm, ArmContract } from '../core/live/arm.ts';
 import { LiveError } from '../core/live/errors.ts';
 import type { State } from '../core/state.ts';
-import { routeOf, soapRouteOf } from '../core/soap.ts';
+import { isBelowOperation, routeOf, soapRouteOf } from '../core/soap.ts';
 
 export class SoapOperationIds {
   readonly #arm: Arm;
@@ -20,8 +20,7 @@ export class SoapOperationIds {
 
   /** The route Git gives the operation in `names`, when it is below a SOAP API's operation; else undefined. */
   routeOf(kind: Kind, names: readonly string[]): string | undefined {
-    const chain = ancestry(kind);
-    if (chain.length < 3 || chain[1] !== 'apiOperation') return undefined;
+    if (!isBelowOperation(kind)) return undefined;
     return soapRouteOf(this.#desired.get('api', [names[0]!]), names[1]!);
   }
 
