@@ -10,6 +10,7 @@ import type { RunningEmulator } from '../../emulator/index.ts';
 import { startCheckedEmulator, writesByKind } from '../support/emulator.ts';
 import { type RunSettings, run } from '../../publisher/run.ts';
 import { hasChanges } from '../../core/plan/types.ts';
+import { status } from '../../publisher/status.ts';
 import { type Workspace, createWorkspace } from '../../demo/workspace.ts';
 import { run as extract } from '../../extractor/run.ts';
 import { snapshot, tempFolder } from '../extractor/helpers.ts';
@@ -85,6 +86,10 @@ describe('a SOAP API whose operations every region names with ids of its own', (
     const diff = await run(settings({ apply: false, full: true }));
     for (const target of diff.plan.targets) expect(target.items.map((i) => `${i.action} ${i.kind} ${i.names.join('/')}`), target.target).toEqual([]);
     expect(hasChanges(diff.plan)).toBe(false);
+    // and every region holds the commit, without drift
+    const head = (await repo.git.revparse(['HEAD'])).trim();
+    const report = await status({ configFile: repo.config, env: {} });
+    expect(report.targets.map((t) => [t.target, t.commit, t.drift])).toEqual(LABELS.map((l) => [l, head, false]));
   });
 
   it('updates the one policy of a commit that changes it: one write per region, besides the record', async () => {
