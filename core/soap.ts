@@ -4,7 +4,8 @@
 // identifier not found": apiops #399, #474, #538). Git names a SOAP API's operations as the WSDL does (the name
 // this toolkit's import of the document gives each, as for any other format); an operation is found in an
 // instance by what the WSDL fixes and APIM keeps: its method and URL template (`POST /?soapAction=…`).
-import { type Kind, ancestry } from './kinds.ts';
+import { type Kind, ancestry, armRelativePath, kindSpec } from './kinds.ts';
+import { parseResourceId } from './files/ids.ts';
 import { type Resource, State } from './state.ts';
 import { specOperations } from './diff/spec.ts';
 
@@ -58,6 +59,13 @@ export function withSoapOperationNames(live: State, named: State): State {
   }
   if (moves.size === 0) return live;
   const moved = (r: Resource): Resource => {
+    const link = kindSpec(r.kind).link;
+    if (link?.target === 'apiOperation' && link.property) {
+      // a link to an operation (a tag's) names it in a property: `/apis/<api>/operations/<id>`
+      const target = parseResourceId(String(r.properties[link.property] ?? ''), ['apiOperation']);
+      const gitName = target && moves.get(`${target.names[0]}\u0000${target.names[1]}`.toLowerCase());
+      return gitName ? { ...r, properties: { ...r.properties, [link.property]: `/${armRelativePath('apiOperation', [target.names[0]!, gitName])}` } } : r;
+    }
     if (r.kind !== 'apiOperation' && !isBelowOperation(r.kind)) return r;
     const gitName = moves.get(`${r.names[0]}\u0000${r.names[1]}`.toLowerCase());
     return gitName === undefined ? r : { ...r, names: [r.names[0]!, gitName, ...r.names.slice(2)] };

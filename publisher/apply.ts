@@ -12,6 +12,7 @@ import { deletePath, getPath } from '../core/json-path.ts';
 import { importFormatOf } from '../core/diff/spec.ts';
 import { GRAPHQL_SCHEMA_ID, SCHEMA_CONTENT_TYPES } from '../core/specs/types.ts';
 import { linkTargetNames } from '../core/files/layout.ts';
+import { parseResourceId } from '../core/files/ids.ts';
 import { freeingDeletes, laneOf, upsertDependencies } from './dependencies.ts';
 import { GraphCycleError, criticalPathLengths, runGraph } from './schedule.ts';
 import { SoapOperationIds } from './operation-ids.ts';
@@ -36,6 +37,8 @@ interface WriteContext {
   desired: State;
   /** the item creates the resource */
   creating: boolean;
+  /** the target's ids of SOAP APIs' operations (core/soap.ts) */
+  operationIds: SoapOperationIds;
 }
 
 /** The body APIM takes: the resource's properties without what APIM computes itself. */
@@ -117,7 +120,18 @@ const WRITE_HOOKS: Partial<Record<Kind, WriteHook>> = {
   productGroupLink: { put: putLink },
   tagApiLink: { put: putLink },
   tagProductLink: { put: putLink },
-  tagOperationLink: { put: putLink },
+  // the link's own route (`tags/{t}/operationLinks/{link}`): an operation's older route (`…/operations/{o}/tags/{t}`)
+  // needs the API, which the link's names do not carry; the operation's id is the target's own (a SOAP API's: core/soap.ts)
+  tagOperationLink: {
+    async put({ arm, item, want, operationIds }) {
+      const operation = parseResourceId(String(want!.properties.operationId ?? ''), ['apiOperation']);
+      if (!operation) throw new Error(`${item.kind} ${item.names.join('/')}: operationId '${String(want!.properties.operationId)}' names no operation`);
+      const [api, name] = operation.names as [string, string];
+      const id = await operationIds.operationId(api, name);
+      if (id === undefined) throw new Error(`the target's API '${api}' has no operation with the route of Git's '${name}'`);
+      await arm.put('tagOperationLink', item.names, { properties: { operationId: `${arm.conn.servicePath}/${armRelativePath('apiOperation', [api, id])}` } }, { read: false });
+    },
+  },
   gatewayApi: {
     async put({ arm, item }) {
       await arm.put('gatewayApi', item.names, { properties: { provisioningState: 'created' } });
@@ -174,7 +188,7 @@ export async function applyPlan(arm: Arm, plan: TargetPlan, desired: State, opti
       // below a SOAP API's operation, the target knows it by an id of its own (core/soap.ts)
       const names = await operationIds.armNames(item.kind, item.names);
       if (!names) throw new Error(`the target's API '${item.names[0]}' has no operation ${operationIds.routeOf(item.kind, item.names)} (Git's '${item.names[1]}')`);
-      await applyItem({ arm, item: names === item.names ? item : { ...item, names: [...names] }, want, desired, creating: item.action === 'create' });
+      await applyItem({ arm, item: names === item.names ? item : { ...item, names: [...names] }, want, desired, creating: item.action === 'create', operationIds });
       if (item.kind === 'api') operationIds.forget(item.names[0]!);
       result.applied.push(item);
       options.onItem?.({ item, outcome: 'applied' });

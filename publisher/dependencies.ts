@@ -120,7 +120,8 @@ export function upsertDependencies(items: readonly PlanItem[], desired: State): 
     for (const ref of spec.props.references) {
       const value = property(want?.properties, ref.property);
       const target = typeof value === 'string' ? parseResourceId(value, ref.kinds) : null;
-      if (target) add(target.kind, target.names);
+      // and what the target lives below: an operation a tag links to is made by its API's import, never written itself
+      if (target) ancestry(target.kind).forEach((kind, depth) => add(kind, target.names.slice(0, depth + 1)));
     }
     const policy = spec.policy && typeof want?.properties.value === 'string' ? referencesOf(want.properties.value) : null;
     if (policy) {

@@ -35,6 +35,16 @@ export class SoapOperationIds {
     return operation ? [names[0]!, operation.name, ...names.slice(2)] : undefined;
   }
 
+  /**
+   * The target's id of the operation Git names `[api, operation]`: Git's name itself unless it is a SOAP API's,
+   * undefined when the target's SOAP API has no operation with that route.
+   */
+  async operationId(api: string, operation: string): Promise<string | undefined> {
+    const route = soapRouteOf(this.#desired.get('api', [api]), operation);
+    if (route === undefined) return operation;
+    return (await this.#operations(api)).find((o) => routeOf(o.properties.method, o.properties.urlTemplate) === route)?.name;
+  }
+
   /** Forgets an API's operations: it was imported again, and its operations may have new ids. */
   forget(api: string): void {
     this.#lists.delete(api.toLowerCase());

@@ -135,6 +135,24 @@ describe('a SOAP API whose operations every region names with ids of its own', (
     expect(hasChanges((await run(settings({ apply: false, full: true }))).plan)).toBe(false);
   });
 
+  it('links a tag to operations — a SOAP one, known by its route, and an OpenAPI one — in every region', async () => {
+    const link = (operationId: string) => `${JSON.stringify({ properties: { operationId } }, null, 2)}\n`;
+    await repo.commit('a tag on two operations', {
+      'artifacts/tags/watched/tagInformation.json': `${JSON.stringify({ properties: { displayName: 'Watched' } }, null, 2)}\n`,
+      'artifacts/tags/watched/operations/place/tagOperationInformation.json': link(`/apis/${API}/operations/placeorder`),
+      'artifacts/tags/watched/operations/feedback/tagOperationInformation.json': link('/apis/conference-api/operations/submit-feedback'),
+    });
+    const result = await run(settings());
+    expect(result.outcomes.map((o) => [o.target, o.status, o.error ?? '', o.apply?.failed.map((f) => f.error) ?? []])).toEqual(LABELS.map((l) => [l, 'applied', '', []]));
+    for (const label of LABELS) {
+      const store = emulator.instance(label).store;
+      const placeId = operations(label).get(PLACE)![0];
+      const linked = store.list('tagOperationLink', ['watched']).map((r) => String(r.properties.operationId).replace(/^.*\/apis\//, '/apis/')).sort();
+      expect(linked, label).toEqual(['/apis/conference-api/operations/submit-feedback', `/apis/${API}/operations/${placeId}`]);
+    }
+    expect(hasChanges((await run(settings({ apply: false, full: true }))).plan)).toBe(false);
+  });
+
   it('extracts a region with the operation folders named as the WSDL names them, which publish to the others', async () => {
     const out = await tempFolder();
     await extract(
@@ -150,6 +168,8 @@ describe('a SOAP API whose operations every region names with ids of its own', (
     const files = extracted.filter((p) => p.startsWith(`apis/${API}/`));
     expect(files.sort()).toEqual([`apis/${API}/apiInformation.json`, `apis/${API}/operations/trackorder/policy.xml`, `apis/${API}/specification.wsdl`]);
     expect(await readFile(join(out, `apis/${API}/operations/trackorder/policy.xml`), 'utf8')).toContain('<value>tracked</value>');
+    // and a tag's link to the operation names it so too
+    expect(JSON.parse(await readFile(join(out, 'tags/watched/operations/place/tagOperationInformation.json'), 'utf8'))).toEqual({ properties: { operationId: `/apis/${API}/operations/placeorder` } });
 
     // the extraction is a repository of its own (its history unrelated: every region is reconciled in full)
     const copy = await createWorkspace({ emulator, artifactsFrom: out });

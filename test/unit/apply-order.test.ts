@@ -45,6 +45,8 @@ describe('which write waits for which', () => {
     res('product', ['p'], { displayName: 'P', state: 'published' }),
     res('productApiLink', ['p', 'b'], { apiId: '/apis/b' }),
     res('subscription', ['s'], { displayName: 'S', scope: '/products/p' }),
+    res('tag', ['t'], { displayName: 'T' }),
+    res('tagOperationLink', ['t', 'watch-list'], { operationId: '/apis/b/operations/list' }),
   ];
   const deps = dependenciesByLabel(estate);
 
@@ -85,6 +87,8 @@ describe('which write waits for which', () => {
   it('a link waits for both its ends; a subscription for the product its scope names', () => {
     expect(deps.get('productApiLink p/b')).toEqual(['api b', 'product p']);
     expect(deps.get('subscription s')).toEqual(['product p']);
+    // an operation is made by its API's import: a link to it waits for that
+    expect(deps.get('tagOperationLink t/watch-list')).toEqual(['api b', 'tag t']);
   });
 
   it('every dependency is an earlier item of the plan, so the graph has no cycle', () => {
