@@ -179,6 +179,19 @@ describe('a SOAP API whose operations every region names with ids of its own', (
       // every region holds exactly what the extraction of one of them says: a full reconciliation changes nothing
       expect(published.outcomes.map((o) => [o.target, o.status, o.plan.mode, o.plan.items.map((x) => `${x.action} ${x.kind} ${x.names.join('/')}`)])).toEqual(LABELS.map((l) => [l, 'unchanged', 'full', []]));
       expect(hasChanges((await run(settings({ configFile: copy.config, apply: false, full: true }))).plan)).toBe(false);
+
+      // a region lost and made anew (APIM's new instance: its default products, Echo API): rebuilt from the extraction
+      emulator.reset('northeurope');
+      const rebuilt = await run(settings({ configFile: copy.config }));
+      expect(rebuilt.outcomes.map((o) => [o.target, o.status, o.error ?? '', o.apply?.failed.map((f) => f.error) ?? []])).toEqual([
+        ['eastus', 'unchanged', '', []],
+        ['westus', 'unchanged', '', []],
+        ['northeurope', 'applied', '', []],
+      ]);
+      const [trackId, trackPolicy] = [...operations('northeurope').values()].find(([, text]) => text !== undefined)!;
+      expect(trackId).toMatch(/^[0-9a-f]{24}$/);
+      expect(trackPolicy).toContain('<value>tracked</value>');
+      expect(hasChanges((await run(settings({ configFile: copy.config, apply: false, full: true }))).plan)).toBe(false);
     } finally {
       await copy.close();
     }
