@@ -281,7 +281,7 @@ const LINK_FORMATS = ['openapi-link', 'openapi+json-link', 'swagger-link-json', 
  * import keeps by method and URL template, so that their ids, and what is below them, stay.
  */
 function replaceOperations(instance: Instance, apiName: string, operations: OperationContract[], generatedIds: boolean): void {
-  const keyOf = generatedIds ? (p: { method?: unknown; urlTemplate?: unknown }, _name: string) => routeOf(p.method, p.urlTemplate) : (_p: unknown, name: string) => name.toLowerCase();
+  const keyOf = (p: { method?: unknown; urlTemplate?: unknown }, name: string) => (generatedIds ? routeOf(p.method, p.urlTemplate) : name.toLowerCase());
   const existingByKey = new Map(instance.store.list('apiOperation', [apiName]).map((r) => [keyOf(r.properties, r.names[1]!), r]));
   const keep = new Set(operations.map((o) => keyOf(o.properties, o.name)));
   for (const [key, existing] of existingByKey) {

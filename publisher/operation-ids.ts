@@ -29,10 +29,9 @@ export class SoapOperationIds {
    * API's operation, undefined when the target's API has no operation with that route (or no such API).
    */
   async armNames(kind: Kind, names: readonly string[]): Promise<readonly string[] | undefined> {
-    const route = this.routeOf(kind, names);
-    if (route === undefined) return names;
-    const operation = (await this.#operations(names[0]!)).find((o) => routeOf(o.properties.method, o.properties.urlTemplate) === route);
-    return operation ? [names[0]!, operation.name, ...names.slice(2)] : undefined;
+    if (!isBelowOperation(kind)) return names;
+    const id = await this.operationId(names[0]!, names[1]!);
+    return id === undefined ? undefined : id === names[1] ? names : [names[0]!, id, ...names.slice(2)];
   }
 
   /**

@@ -116,6 +116,9 @@ export async function readTarget(settings: TargetReadSettings, arm: Arm = connec
 
 const CARRIED_BY_SPEC = new Set<Kind>(KIND_NAMES.filter((k) => kindSpec(k).artifact.content === 'none'));
 
+/** Policies are read verbatim (a policy read without it comes back escaped). */
+const policyQuery = (kind: Kind): Record<string, string> => (kindSpec(kind).policy ? { format: 'rawxml' } : {});
+
 /** The live resources that incremental publishing needs: only the scoped ones (and an API's operations). */
 async function readScoped(arm: Arm, scope: ReadonlySet<ResourceKey>): Promise<State> {
   const state = new State();
@@ -157,7 +160,7 @@ async function readScoped(arm: Arm, scope: ReadonlySet<ResourceKey>): Promise<St
         if (found) state.put(found);
         return;
       }
-      const contract = await arm.get(kind, names, spec.policy ? { format: 'rawxml' } : {}).catch((error: unknown) => {
+      const contract = await arm.get(kind, names, policyQuery(kind)).catch((error: unknown) => {
         // below an operation Git names and the target does not know by that name (a SOAP API's: its ids are the
         // target's own, core/soap.ts) APIM may answer 400 "Entity with specified identifier not found" rather than
         // 404 (apiops #474): absent here, and read again under the target's id once Git's files say which
@@ -208,7 +211,7 @@ async function withScopedSoapOperations(arm: Arm, scope: ReadonlySet<ResourceKey
       const { kind, names } = parseResourceKey(key);
       if (live.has(kind, names) || ids.routeOf(kind, names) === undefined) return;
       const armNames = await ids.armNames(kind, names);
-      const contract = armNames && (await arm.get(kind, armNames, kindSpec(kind).policy ? { format: 'rawxml' } : {}));
+      const contract = armNames && (await arm.get(kind, armNames, policyQuery(kind)));
       if (contract) found.push(resourceFromArm(kind, names, contract));
     }),
   );
