@@ -7,6 +7,7 @@ import { startCheckedEmulator } from '../support/emulator.ts';
 import { Arm } from '../../core/live/arm.ts';
 import { EMULATOR_CREDENTIAL, connect } from '../../core/live/connect.ts';
 import { LiveError } from '../../core/live/errors.ts';
+import { subscriptionGate } from '../../core/live/limiter.ts';
 
 let emulator: RunningEmulator;
 let arm: Arm;
@@ -77,9 +78,13 @@ describe('core/live Arm', () => {
   });
 
   it('retries 429 without Retry-After, which the SDK alone gives up on', async () => {
-    emulator.setThrottling({ enabled: true, omitRetryAfter: true, writes: { capacity: 1, refillPerSecond: 20 } });
+    // a bucket refilled more slowly than ARM documents (2 writes a second, not 10): the pacing, which counts on
+    // the documented refill, sends too early and gets 429s
+    emulator.setThrottling({ enabled: true, omitRetryAfter: true, writes: { capacity: 1, refillPerSecond: 2 } });
+    const throttled = subscriptionGate(emulator.subscriptionId).throttled;
     try {
       for (let i = 0; i < 4; i++) await arm.put('tag', [`burst-${i}`], { properties: { displayName: `b${i}` } });
+      expect(subscriptionGate(emulator.subscriptionId).throttled).toBeGreaterThan(throttled);
       expect((await arm.listAll('tag', [])).filter((t) => t.name.startsWith('burst-'))).toHaveLength(4);
     } finally {
       emulator.setThrottling({ enabled: false, omitRetryAfter: false });
