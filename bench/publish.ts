@@ -3,9 +3,9 @@
 // Printed, never asserted. Targets: full publish ≤ 1.3 × lower bound, incremental < 1 s, diff < 5 s; with ARM's
 // token buckets on, a publish against the bucket's bound. Each figure is
 // the median of BENCH_ROUNDS rounds (default 3), each in a fresh process with a fresh emulator, with the range.
-// The full publish and the diff are measured twice over: at the publisher's own settings (8 writes / 16 reads in
+// The full publish and the diff are measured twice over: at the publisher's own settings (8 writes / 32 reads in
 // flight per region: what a team runs, and the figures the targets are read against), and at twice that
-// (BENCH_CONCURRENCY, default 16 / 32), where this benchmark's rounds also take the incremental publish. The diff
+// (BENCH_CONCURRENCY, default 16 / 64), where this benchmark's rounds also take the incremental publish. The diff
 // at the defaults is also timed as a command, start to exit, as the CLI and as the Action's bundle, and so is a
 // one-file incremental publish by the Action's bundle.
 //
@@ -42,8 +42,8 @@ const RUN_TS = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));
 const APIS = Number(process.env.BENCH_APIS ?? 300);
 const OPERATIONS = Number(process.env.BENCH_OPERATIONS ?? 10);
 const LATENCY_MS = 20;
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
-const READ_CONCURRENCY = Number(process.env.BENCH_READ_CONCURRENCY ?? 2 * CONCURRENCY);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 2 * DEFAULT_WRITE_CONCURRENCY);
+const READ_CONCURRENCY = Number(process.env.BENCH_READ_CONCURRENCY ?? 2 * DEFAULT_READ_CONCURRENCY);
 const REGIONS = ['eastus', 'westus', 'northeurope'];
 // the machine's speed drifts between runs: every figure is the median of the rounds, with their range
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));

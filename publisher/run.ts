@@ -41,7 +41,7 @@ export interface RunSettings {
   env: Readonly<Record<string, string | undefined>>;
   /** writes in flight per target (default 8) */
   concurrency?: number;
-  /** reads in flight per target (default 16, see defaults.ts) */
+  /** reads in flight per target (default 32, see defaults.ts) */
   readConcurrency?: number;
   pollIntervalMs?: number;
   /** who takes the targets' locks (CI run id, user@host) */
