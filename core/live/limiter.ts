@@ -135,10 +135,17 @@ export function budgetTypeOf(method: string): BudgetType {
   return m === 'GET' || m === 'HEAD' ? 'reads' : m === 'DELETE' ? 'deletes' : 'writes';
 }
 
+/** the headers that tell what is left: the principal's bucket and the subscription's global one */
+const REMAINING_HEADERS: Record<BudgetType, readonly string[]> = {
+  reads: ['x-ms-ratelimit-remaining-subscription-reads', 'x-ms-ratelimit-remaining-subscription-global-reads'],
+  writes: ['x-ms-ratelimit-remaining-subscription-writes', 'x-ms-ratelimit-remaining-subscription-global-writes'],
+  deletes: ['x-ms-ratelimit-remaining-subscription-deletes', 'x-ms-ratelimit-remaining-subscription-global-deletes'],
+};
+
 /** The fewest tokens ARM says are left, of the principal's bucket and the subscription's global one. */
 function remainingOf(headers: { get(name: string): string | undefined }, type: BudgetType): number | undefined {
   let least: number | undefined;
-  for (const name of [`x-ms-ratelimit-remaining-subscription-${type}`, `x-ms-ratelimit-remaining-subscription-global-${type}`]) {
+  for (const name of REMAINING_HEADERS[type]) {
     const value = headers.get(name);
     const n = value === undefined ? NaN : Number(value);
     if (Number.isFinite(n) && n >= 0) least = least === undefined ? n : Math.min(least, n);
