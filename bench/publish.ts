@@ -128,10 +128,14 @@ interface ThrottledRound {
   /** 429s the publisher absorbed */
   throttled: number;
   boundMs: number;
+  /** two diffs of the estate at once (a pull request's check while drift detection runs), in the same bucket */
+  diffs: { ms: number; reads: number; throttled: number; boundMs: number };
 }
 
 // ARM's write bucket (200), refilled 10 times as fast as Azure's 10 per second so that the round takes seconds
 const BUCKET = { capacity: 200, refillPerSecond: 100 };
+// … and its read bucket (250), refilled as much faster than Azure's 25 per second
+const READ_BUCKET = { capacity: 250, refillPerSecond: 250 };
 
 /** Three emulated regions holding nothing, and a repository of a synthetic estate for them; closed after `use`. */
 async function withEstate<T>(size: { apis: number; operations: number }, use: (emulator: EmulatorProcess, repo: Workspace, files: number) => Promise<T>): Promise<T> {
@@ -158,14 +162,30 @@ async function withEstate<T>(size: { apis: number; operations: number }, use: (e
  */
 async function throttledRound(): Promise<ThrottledRound> {
   return withEstate({ apis: 100, operations: 2 }, async (emulator, repo) => {
-    await emulator.setThrottling({ enabled: true, reads: { capacity: 250, refillPerSecond: BUCKET.refillPerSecond * 2.5 }, writes: BUCKET, deletes: BUCKET });
+    await emulator.setThrottling({ enabled: true, reads: READ_BUCKET, writes: BUCKET, deletes: BUCKET });
     const started = performance.now();
     const result = await run({ configFile: repo.config, env: {}, pollIntervalMs: 5, concurrency: CONCURRENCY, readConcurrency: READ_CONCURRENCY, allowMassDelete: false, apply: true, full: true });
     const ms = performance.now() - started;
     if (result.outcomes.some((o) => o.status !== 'applied')) throw new Error(`the throttled publish did not apply: ${result.outcomes.map((o) => `${o.target} ${o.status} ${o.error ?? ''}`).join(', ')}`);
     // (the emulator counts what it served; a throttled request is answered 429 before it is counted)
     const writes = sum(Object.values(await emulator.counts()).map(writesOf));
-    return { ms, writes, throttled: subscriptionGate(emulator.subscriptionId).throttled, boundMs: (Math.max(0, writes - BUCKET.capacity) / BUCKET.refillPerSecond) * 1000 };
+    const throttled = subscriptionGate(emulator.subscriptionId).throttled;
+    // then two diffs at once from a read bucket just refilled: each of the six target reads sees the bucket empty
+    // soon, and only the pacing keeps them from sending into it
+    await emulator.setThrottling({ enabled: true, reads: READ_BUCKET, writes: BUCKET, deletes: BUCKET });
+    await emulator.resetCounts();
+    const diffStarted = performance.now();
+    const diffs = await Promise.all([0, 1].map(() => run({ configFile: repo.config, env: {}, pollIntervalMs: 5, readConcurrency: DEFAULT_READ_CONCURRENCY, allowMassDelete: false, apply: false, full: true })));
+    const diffMs = performance.now() - diffStarted;
+    if (diffs.some((d) => d.outcomes.some((o) => o.status !== 'planned'))) throw new Error('a throttled diff did not plan');
+    const reads = sum(Object.values(await emulator.counts()).map((c) => sum(Object.entries(c).filter(([k]) => k.startsWith('GET ')).map(([, n]) => n))));
+    return {
+      ms,
+      writes,
+      throttled,
+      boundMs: (Math.max(0, writes - BUCKET.capacity) / BUCKET.refillPerSecond) * 1000,
+      diffs: { ms: diffMs, reads, throttled: subscriptionGate(emulator.subscriptionId).throttled - throttled, boundMs: (Math.max(0, reads - READ_BUCKET.capacity) / READ_BUCKET.refillPerSecond) * 1000 },
+    };
   });
 }
 
@@ -347,6 +367,10 @@ export async function benchPublish(): Promise<void> {
   if (throttled) {
     console.log(
       `throttled publish   : ${throttled.ms.toFixed(0)} ms for ${throttled.writes} writes to 3 regions of one subscription (100 APIs × 2 operations; write bucket ${BUCKET.capacity}, ${BUCKET.refillPerSecond}/s): ${(throttled.ms / throttled.boundMs).toFixed(2)} × the bucket bound ${throttled.boundMs.toFixed(0)} ms; ${throttled.throttled} 429s absorbed, none surfaced`,
+    );
+    const d = throttled.diffs;
+    console.log(
+      `  two diffs at once : ${d.ms.toFixed(0)} ms for ${d.reads} reads (read bucket ${READ_BUCKET.capacity}, ${READ_BUCKET.refillPerSecond}/s; ${DEFAULT_READ_CONCURRENCY} in flight per region and diff): ${(d.ms / d.boundMs).toFixed(2)} × the bucket bound ${d.boundMs.toFixed(0)} ms; ${d.throttled} 429s`,
     );
   }
   console.log(`incremental publish : ${figure(rounds.map((r) => r.incMs))} (target < 1000), warm: the second run of its process; ${rounds[0]!.incremental}`);
