@@ -1,7 +1,7 @@
 // Publisher benchmarks against the emulator at 20 ms latency: a full publish of 300 APIs × 10 operations to three
 // regions (wall time against its lower bound), an incremental one-file publish, and a diff of the estate.
 // Printed, never asserted. Targets: full publish ≤ 1.3 × lower bound, incremental < 1 s, diff < 5 s; with ARM's
-// token buckets on, a publish against the bucket's bound. Each figure is
+// token buckets on, a publish against the bucket's bound, and two diffs at once against the read bucket's. Each figure is
 // the median of BENCH_ROUNDS rounds (default 3), each in a fresh process with a fresh emulator, with the range.
 // The full publish and the diff are measured twice over: at the publisher's own settings (8 writes / 32 reads in
 // flight per region: what a team runs, and the figures the targets are read against), and at twice that
