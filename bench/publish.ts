@@ -75,6 +75,7 @@ function peakMb(): number {
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 /** PUT, PATCH and DELETE requests among the emulator's counts of one region */
 const writesOf = (counts: Record<string, number> | undefined) => sum(Object.entries(counts ?? {}).filter(([k]) => /^(PUT|PATCH|DELETE) /.test(k)).map(([, n]) => n));
+const readsOf = (counts: Record<string, number> | undefined) => sum(Object.entries(counts ?? {}).filter(([k]) => k.startsWith('GET ')).map(([, n]) => n));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 /** `8402 ms (8107–8931)`: the median of the rounds and their range (this machine's speed drifts between runs) */
 function figure(xs: number[], unit: ' ms' | ' µs' | ' MB' | '×' = ' ms'): string {
@@ -178,7 +179,7 @@ async function throttledRound(): Promise<ThrottledRound> {
     const diffs = await Promise.all([0, 1].map(() => run({ configFile: repo.config, env: {}, pollIntervalMs: 5, readConcurrency: DEFAULT_READ_CONCURRENCY, allowMassDelete: false, apply: false, full: true })));
     const diffMs = performance.now() - diffStarted;
     if (diffs.some((d) => d.outcomes.some((o) => o.status !== 'planned'))) throw new Error('a throttled diff did not plan');
-    const reads = sum(Object.values(await emulator.counts()).map((c) => sum(Object.entries(c).filter(([k]) => k.startsWith('GET ')).map(([, n]) => n))));
+    const reads = sum(Object.values(await emulator.counts()).map(readsOf));
     return {
       ms,
       writes,

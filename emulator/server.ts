@@ -17,7 +17,8 @@ import { Operations } from './lro.ts';
 import { parsePath } from './router.ts';
 import { seedInstance } from './seed.ts';
 import { ServiceStore } from './store.ts';
-import { DEFAULT_THROTTLING, SubscriptionThrottle, type ThrottlingSettings, operationOf } from './throttling.ts';
+import { DEFAULT_THROTTLING, SubscriptionThrottle, type ThrottlingSettings } from './throttling.ts';
+import { budgetTypeOf } from '../core/live/limiter.ts';
 import { handleAdmin } from './admin.ts';
 
 export const SUPPORTED_API_VERSIONS = ['2024-05-01', '2022-08-01'];
@@ -238,7 +239,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
         );
       }
       if (throttle.settings.enabled) {
-        const op = operationOf(method);
+        const op = budgetTypeOf(method);
         const result = throttle.take(op);
         const remainingHeader = `x-ms-ratelimit-remaining-subscription-${op}`;
         if (!result.allowed) {

@@ -3,7 +3,8 @@
 // Every regional APIM instance in one subscription draws from the same buckets, which is why the publisher
 // shares one limiter per subscription.
 
-export type Operation = 'reads' | 'writes' | 'deletes';
+// (the buckets and which requests draw from which are ARM's facts, shared with the client's pacing)
+import { ARM_BUCKETS, type BudgetType } from '../core/live/limiter.ts';
 
 export interface BucketSettings {
   capacity: number;
@@ -21,17 +22,11 @@ export interface ThrottlingSettings {
 
 export const DEFAULT_THROTTLING: ThrottlingSettings = {
   enabled: false,
-  reads: { capacity: 250, refillPerSecond: 25 },
-  writes: { capacity: 200, refillPerSecond: 10 },
-  deletes: { capacity: 200, refillPerSecond: 10 },
+  reads: ARM_BUCKETS.reads,
+  writes: ARM_BUCKETS.writes,
+  deletes: ARM_BUCKETS.deletes,
   omitRetryAfter: false,
 };
-
-export function operationOf(method: string): Operation {
-  if (method === 'GET' || method === 'HEAD') return 'reads';
-  if (method === 'DELETE') return 'deletes';
-  return 'writes';
-}
 
 class Bucket {
   tokens: number;
@@ -58,7 +53,7 @@ export type ThrottleResult = { allowed: true; remaining: number } | { allowed: f
 
 export class SubscriptionThrottle {
   settings: ThrottlingSettings;
-  readonly #buckets: Record<Operation, Bucket>;
+  readonly #buckets: Record<BudgetType, Bucket>;
 
   constructor(settings: ThrottlingSettings) {
     this.settings = settings;
@@ -75,7 +70,7 @@ export class SubscriptionThrottle {
     }
   }
 
-  take(op: Operation): ThrottleResult {
+  take(op: BudgetType): ThrottleResult {
     const bucket = this.#buckets[op];
     bucket.refill(Date.now());
     if (bucket.tokens >= 1) {

@@ -13,8 +13,12 @@ import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 /** ARM's operation types, each with its own bucket */
 export type BudgetType = 'reads' | 'writes' | 'deletes';
 
-/** ARM's refill per second per subscription and principal (Learn, "Understand how ARM throttles requests", 2024) */
-const DOCUMENTED_REFILL_PER_SECOND: Record<BudgetType, number> = { reads: 25, writes: 10, deletes: 10 };
+/** ARM's buckets per subscription and principal (Learn, "Understand how ARM throttles requests", 2024) */
+export const ARM_BUCKETS: Record<BudgetType, { capacity: number; refillPerSecond: number }> = {
+  reads: { capacity: 250, refillPerSecond: 25 },
+  writes: { capacity: 200, refillPerSecond: 10 },
+  deletes: { capacity: 200, refillPerSecond: 10 },
+};
 
 /** What the client knows of one of ARM's buckets. */
 class Budget {
@@ -119,11 +123,7 @@ export function subscriptionGate(subscriptionId: string): SubscriptionGate {
   const key = subscriptionId.toLowerCase();
   let gate = GATES.get(key);
   if (!gate) {
-    const budgets = {
-      reads: new Budget(DOCUMENTED_REFILL_PER_SECOND.reads),
-      writes: new Budget(DOCUMENTED_REFILL_PER_SECOND.writes),
-      deletes: new Budget(DOCUMENTED_REFILL_PER_SECOND.deletes),
-    };
+    const budgets = { reads: new Budget(ARM_BUCKETS.reads.refillPerSecond), writes: new Budget(ARM_BUCKETS.writes.refillPerSecond), deletes: new Budget(ARM_BUCKETS.deletes.refillPerSecond) };
     GATES.set(key, (gate = { pausedUntil: 0, throttled: 0, budgets }));
   }
   return gate;
